@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { Database, Role } from '../db/schema.js';
+import { inOrganization } from '../db/tenancy.js';
+import { newId } from '../ids.js';
+
+export const ROLES: readonly Role[] = ['owner', 'admin', 'agent'];
+
+export interface NewUser {
+  readonly organizationId: string;
+  readonly email: string;
+  readonly passwordHash: string;
+  readonly role: Role;
+}
+
+export async function createUser(
+  db: Kysely<Database>,
+  user: NewUser,
+  now: number,
+): Promise<string> {
+  const id = newId('usr');
+  await db
+    .insertInto('users')
+    .values({
+      id,
+      organization_id: user.organizationId,
+      email: user.email.toLowerCase(),
+      password_hash: user.passwordHash,
+      role: user.role,
+      created_at: now,
+    })
+    .execute();
+  return id;
+}
+
+export async function findUserByEmail(db: Kysely<Database>, email: string) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', email.toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function countUsers(db: Kysely<Database>, organizationId: string): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(inOrganization('users', organizationId))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,41 @@
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import * as identityCore from './migrations/001-identity-core.js';
+import * as chat from './migrations/002-chat.js';
+
+export interface MigrationContext {
+  readonly dialect: 'sqlite' | 'postgres';
+}
+
+interface HilalMigration {
+  up(db: Kysely<any>, context: MigrationContext): Promise<void>;
+}
+
+// One ordered list for both dialects; the name is what the migrations table remembers.
+const MIGRATIONS: ReadonlyArray<readonly [string, HilalMigration]> = [
+  ['001-identity-core', identityCore],
+  ['002-chat', chat],
+];
+
+/** Applies every pending migration; returns the names applied by this call, in order. */
+export async function migrateToLatest(
+  db: Kysely<any>,
+  context: MigrationContext,
+): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: {
+      async getMigrations() {
+        const entries = MIGRATIONS.map(([name, migration]): [string, Migration] => [
+          name,
+          { up: (trx) => migration.up(trx, context) },
+        ]);
+        return Object.fromEntries(entries);
+      },
+    },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    throw error instanceof Error ? error : new Error('migration failed');
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

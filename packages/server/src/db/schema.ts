@@ -1,0 +1,151 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Table types. Every table carries `organization_id`, so every query can be scoped to the
+ * caller's organization (see `tenancy.ts`). Times are epoch milliseconds in `bigint` columns.
+ */
+export interface Database {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  chatbots: ChatbotsTable;
+  widget_secrets: WidgetSecretsTable;
+  widget_sessions: WidgetSessionsTable;
+  bot_counters: BotCountersTable;
+  contacts: ContactsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  knowledge_entries: KnowledgeEntriesTable;
+}
+
+type Millis = ColumnType<number, number, number>;
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  created_at: Millis;
+}
+
+export type Role = 'owner' | 'admin' | 'agent';
+
+export interface UsersTable {
+  id: string;
+  organization_id: string;
+  email: string;
+  password_hash: string;
+  role: Role;
+  created_at: Millis;
+}
+
+export interface ChatbotsTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  /** JSON: appearance and widget settings (see `bots/bot-settings.ts`). */
+  settings: string;
+  created_at: Millis;
+}
+
+/** SPEC §3: `pending` until saved, then `active`; the one before becomes `retired`. */
+export type WidgetSecretState = 'pending' | 'active' | 'retired';
+
+export interface WidgetSecretsTable {
+  id: string;
+  organization_id: string;
+  chatbot_id: string;
+  state: WidgetSecretState;
+  /** AES-256-GCM ciphertext (see `secrets/secret-cipher.ts`); null once retired. */
+  ciphertext: string | null;
+  /** The last 4 characters only, for the masked preview. */
+  preview: string;
+  created_at: Millis;
+  created_by: string;
+  activated_at: Millis | null;
+  activated_by: string | null;
+  retired_at: Millis | null;
+}
+
+export type IdentityState = 'anonymous' | 'self-reported' | 'verified';
+
+export interface WidgetSessionsTable {
+  id: string;
+  organization_id: string;
+  chatbot_id: string;
+  /** SHA-256 of the opaque credential; the credential itself is never stored. */
+  credential_hash: string;
+  /** The browser this session was started from (anonymous history is bound to it). */
+  visitor_id: string;
+  identity: IdentityState;
+  sub: string | null;
+  name: string | null;
+  email: string | null;
+  /** Which secret verified it: a widget_secrets id, or `env:<fingerprint>` for the fallback. */
+  secret_ref: string | null;
+  /** The token's `exp`, in epoch seconds; past it the session is anonymous. */
+  verified_until: number | null;
+  contact_id: string | null;
+  created_at: Millis;
+  expires_at: Millis;
+}
+
+export interface BotCountersTable {
+  organization_id: string;
+  chatbot_id: string;
+  /** e.g. `verify:verified`, `verify:malformed:crit`, `verify:long_lived`, `identity_mismatch`. */
+  metric: string;
+  /** Start of the hour this count belongs to. */
+  bucket_start: Millis;
+  count: Generated<number>;
+}
+
+/** `verified`: keyed by (bot, sub), seen from any device. `visitor`: bound to one browser. */
+export interface ContactsTable {
+  id: string;
+  organization_id: string;
+  chatbot_id: string;
+  kind: 'verified' | 'visitor';
+  sub: string | null;
+  visitor_id: string | null;
+  name: string | null;
+  email: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export type ConversationStatus = 'bot' | 'human' | 'closed';
+
+export interface ConversationsTable {
+  id: string;
+  organization_id: string;
+  chatbot_id: string;
+  contact_id: string;
+  /** The identity state of the conversation's latest visitor message. */
+  identity: IdentityState;
+  status: ConversationStatus;
+  created_at: Millis;
+  last_activity_at: Millis;
+}
+
+export type MessageAuthor = 'visitor' | 'bot' | 'agent';
+
+export interface MessagesTable {
+  /** Global order, also the resume point of the live event stream. */
+  seq: Generated<number>;
+  id: string;
+  organization_id: string;
+  conversation_id: string;
+  client_message_id: string | null;
+  author: MessageAuthor;
+  text: string;
+  /** The server's own identity state when the message was stored (SPEC §2). */
+  identity_source: IdentityState;
+  created_at: Millis;
+}
+
+export interface KnowledgeEntriesTable {
+  id: string;
+  organization_id: string;
+  chatbot_id: string;
+  title: string;
+  body: string;
+  created_at: Millis;
+}

@@ -1,0 +1,20 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+
+export type TenantTable =
+  | 'users'
+  | 'chatbots'
+  | 'widget_secrets'
+  | 'widget_sessions'
+  | 'bot_counters'
+  | 'contacts'
+  | 'conversations'
+  | 'messages'
+  | 'knowledge_entries';
+
+/**
+ * The tenancy condition, composed into every repository query rather than checked after it:
+ * `db.selectFrom('chatbots').where(inOrganization('chatbots', orgId))`.
+ */
+export function inOrganization(table: TenantTable, organizationId: string): Expression<SqlBool> {
+  return sql<SqlBool>`${sql.ref(`${table}.organization_id`)} = ${organizationId}`;
+}

@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import { errorBody } from '../errors.js';
+
+/**
+ * SPEC §8: with NODE_ENV=production, plain-HTTP requests are refused unless a trusted proxy
+ * says `X-Forwarded-Proto: https` (Fastify reads that header only from `trustProxy` addresses),
+ * and every response carries HSTS.
+ */
+export function installTransportSecurity(app: FastifyInstance, production: boolean): void {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    if (!production) return;
+    reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    if (request.protocol !== 'https') return reply.code(403).send(errorBody('https_required'));
+  });
+}

@@ -1,0 +1,148 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { decodeCanonicalBase64url } from './base64url.js';
+import { failure, type VerifyFailure } from './verify-reasons.js';
+
+export const MAX_TOKEN_LENGTH = 8 * 1024;
+const MAX_SUB_LENGTH = 255;
+const MAX_NAME_OR_EMAIL_LENGTH = 320;
+const LONG_LIVED_S = 3600;
+
+/** The only claims Hilal keeps from a token (SPEC §4): everything else is dropped here. */
+export interface VerifiedClaims {
+  readonly sub: string;
+  readonly name?: string;
+  readonly email?: string;
+}
+
+export interface VerifySuccess {
+  readonly verified: true;
+  readonly claims: VerifiedClaims;
+  /** The token's `exp`, in epoch seconds. */
+  readonly expiresAt: number;
+  /** `exp` lies more than an hour ahead: allowed, but counted and shown to admins. */
+  readonly longLived: boolean;
+}
+
+export type VerifyResult = VerifySuccess | VerifyFailure;
+
+export interface VerifyOptions {
+  /** Now, in epoch seconds (injected so tests own the clock). */
+  readonly nowS: number;
+  /** WIDGET_JWT_CLOCK_TOLERANCE_S, 0–300. */
+  readonly toleranceS: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Verifies a widget identity token: a compact JWS signed with HS256 under `key`.
+ * Applies the rules of SPEC §4 in their order; the first that applies decides the outcome.
+ *
+ * @example
+ * const key = Buffer.from(secretHex, 'utf8'); // SPEC §3: the HMAC key is the hex string's bytes
+ * const result = verifyWidgetToken(token, key, { nowS: Date.now() / 1000, toleranceS: 0 });
+ * if (result.verified) greet(result.claims.name);
+ * else console.log(result.reason, result.detail); // e.g. 'expired', 'not_yet_valid'
+ */
+export function verifyWidgetToken(
+  token: string,
+  key: Uint8Array | undefined,
+  options: VerifyOptions,
+): VerifyResult {
+  // Rule 1
+  if (key === undefined) return failure('no_secret');
+
+  // Rule 2
+  if (token.length === 0) return failure('empty');
+  if (token.length > MAX_TOKEN_LENGTH) return failure('too_long');
+  const segments = token.split('.');
+  if (segments.length !== 3) return failure('segments');
+  const [headerText = '', payloadText = '', signatureText = ''] = segments;
+  const headerBytes = decodeCanonicalBase64url(headerText);
+  const payloadBytes = decodeCanonicalBase64url(payloadText);
+  const signature = decodeCanonicalBase64url(signatureText);
+  if (headerBytes === undefined || payloadBytes === undefined || signature === undefined) {
+    return failure('base64url');
+  }
+  const header = parseJsonObject(headerBytes);
+  if (header === undefined) return failure('header_json');
+  const payload = parseJsonObject(payloadBytes);
+  if (payload === undefined) return failure('payload_json');
+  if (Object.hasOwn(header, 'crit')) return failure('crit');
+  if (typeof header.alg !== 'string') return failure('alg_missing');
+
+  // Rule 3: the algorithm is refused before the key is used, so `none`, RS256 with a public
+  // key passed off as an HMAC secret, and the like never reach the HMAC.
+  if (header.alg !== 'HS256') return failure('alg_not_allowed');
+  const expected = createHmac('sha256', key)
+    .update(`${headerText}.${payloadText}`, 'ascii')
+    .digest();
+  // The signature's length is public (it is in the token), so comparing it first leaks nothing.
+  if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
+    return failure('signature_mismatch');
+  }
+
+  // Rule 4
+  const sub = readSub(payload.sub);
+  if (sub === 'missing') return failure('sub_missing');
+  if (sub === 'invalid') return failure('sub_invalid');
+  const exp = payload.exp ?? undefined;
+  if (exp === undefined) return failure('exp_missing');
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return failure('exp_invalid');
+  const nbf = payload.nbf ?? undefined;
+  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) {
+    return failure('nbf_invalid');
+  }
+  const name = readOptionalText(payload.name);
+  if (name === 'invalid') return failure('name_invalid');
+  const email = readOptionalText(payload.email);
+  if (email === 'invalid') return failure('email_invalid');
+
+  // Rule 5
+  const { nowS, toleranceS } = options;
+  if (exp <= nowS - toleranceS) return failure('expired');
+  if (nbf !== undefined && nbf > nowS + toleranceS) return failure('not_yet_valid');
+
+  const claims: { sub: string; name?: string; email?: string } = { sub };
+  if (name !== undefined) claims.name = name;
+  if (email !== undefined) claims.email = email;
+  return { verified: true, claims, expiresAt: exp, longLived: exp > nowS + LONG_LIVED_S };
+}
+
+function parseJsonObject(bytes: Buffer): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(utf8.decode(bytes));
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    return value as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function readSub(value: unknown): string | 'missing' | 'invalid' {
+  if (value === undefined || value === null) return 'missing';
+  // An integer sub is kept as its decimal string (SPEC §4 rule 4).
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : 'invalid';
+  if (typeof value !== 'string') return 'invalid';
+  if (value === '' || codePointsOver(value, MAX_SUB_LENGTH)) return 'invalid';
+  return value;
+}
+
+/** A present name or email is a string of at most 320 code points; empty counts as not given. */
+function readOptionalText(value: unknown): string | undefined | 'invalid' {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || codePointsOver(value, MAX_NAME_OR_EMAIL_LENGTH))
+    return 'invalid';
+  return value === '' ? undefined : value;
+}
+
+// SPEC §4: lengths count Unicode code points, not UTF-16 units.
+function codePointsOver(text: string, limit: number): boolean {
+  if (text.length <= limit) return false;
+  let count = 0;
+  for (const _ of text) {
+    count += 1;
+    if (count > limit) return true;
+  }
+  return false;
+}

@@ -1,0 +1,117 @@
+import type { Kysely } from 'kysely';
+import { findChatbot } from '../bots/chatbots-repository.js';
+import type { Database } from '../db/schema.js';
+import { HilalError } from '../errors.js';
+import { secretContext } from '../identity/signing-keys.js';
+import { newId } from '../ids.js';
+import type { SecretCipher } from './secret-cipher.js';
+import { generateWidgetSecret, maskedPreview, previewTail } from './widget-secret.js';
+import {
+  activatePendingSecret,
+  findSecretsForStatus,
+  insertPendingSecret,
+  retireActiveSecret,
+} from './widget-secrets-repository.js';
+
+export type SecretState = 'own' | 'environment' | 'not_configured';
+
+export interface SecretStatus {
+  readonly state: SecretState;
+  /** Masked, e.g. `••••c21e`; only for a bot's own secret. */
+  readonly preview: string | null;
+  readonly rotatedAt: number | null;
+  readonly rotatedBy: string | null;
+  /** A regenerated secret waits for Save. */
+  readonly pending: boolean;
+}
+
+export interface GeneratedSecret {
+  /** The full secret: returned here, once, and never again. */
+  readonly secret: string;
+  readonly preview: string;
+}
+
+export interface WidgetSecretService {
+  /** Regenerate: a new pending secret; the old one stays active until `save`. */
+  regenerate(organizationId: string, chatbotId: string, actor: string): Promise<GeneratedSecret>;
+  /** Save: the pending secret becomes active; tokens signed with the old one fail from now on. */
+  save(organizationId: string, chatbotId: string, actor: string): Promise<SecretStatus>;
+  /** Regenerate and save at once (the command line). */
+  rotate(organizationId: string, chatbotId: string, actor: string): Promise<GeneratedSecret>;
+  clear(organizationId: string, chatbotId: string): Promise<SecretStatus>;
+  status(organizationId: string, chatbotId: string): Promise<SecretStatus>;
+}
+
+export function createWidgetSecretService(deps: {
+  db: Kysely<Database>;
+  cipher: SecretCipher;
+  envSecretConfigured: boolean;
+  now: () => number;
+}): WidgetSecretService {
+  const { db, cipher, now } = deps;
+
+  async function requireBot(organizationId: string, chatbotId: string) {
+    const bot = await findChatbot(db, organizationId, chatbotId);
+    if (bot === undefined) throw new HilalError('bot_not_found');
+  }
+
+  const service: WidgetSecretService = {
+    async regenerate(organizationId, chatbotId, actor) {
+      await requireBot(organizationId, chatbotId);
+      const secret = generateWidgetSecret();
+      const id = newId('wsk');
+      await insertPendingSecret(
+        db,
+        {
+          id,
+          organizationId,
+          chatbotId,
+          ciphertext: cipher.encrypt(secret, secretContext(chatbotId, id)),
+          preview: previewTail(secret),
+          createdBy: actor,
+        },
+        now(),
+      );
+      return { secret, preview: maskedPreview(previewTail(secret)) };
+    },
+
+    async save(organizationId, chatbotId, actor) {
+      await requireBot(organizationId, chatbotId);
+      if (!(await activatePendingSecret(db, organizationId, chatbotId, actor, now()))) {
+        throw new HilalError('invalid_request');
+      }
+      return service.status(organizationId, chatbotId);
+    },
+
+    async rotate(organizationId, chatbotId, actor) {
+      const generated = await service.regenerate(organizationId, chatbotId, actor);
+      await service.save(organizationId, chatbotId, actor);
+      return generated;
+    },
+
+    async clear(organizationId, chatbotId) {
+      await requireBot(organizationId, chatbotId);
+      await retireActiveSecret(db, organizationId, chatbotId, now());
+      return service.status(organizationId, chatbotId);
+    },
+
+    async status(organizationId, chatbotId) {
+      await requireBot(organizationId, chatbotId);
+      const rows = await findSecretsForStatus(db, organizationId, chatbotId);
+      const active = rows.find((row) => row.state === 'active');
+      const pending = rows.some((row) => row.state === 'pending');
+      if (active !== undefined) {
+        return {
+          state: 'own',
+          preview: maskedPreview(active.preview),
+          rotatedAt: active.activated_at,
+          rotatedBy: active.activated_by,
+          pending,
+        };
+      }
+      const state = deps.envSecretConfigured ? 'environment' : 'not_configured';
+      return { state, preview: null, rotatedAt: null, rotatedBy: null, pending };
+    },
+  };
+  return service;
+}

@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+
+/** SPEC §3: 32 bytes from the CSPRNG, as 64 lowercase hex characters. */
+export function generateWidgetSecret(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** What is stored for the masked preview: the last 4 characters, never more. */
+export function previewTail(secret: string): string {
+  return secret.slice(-4);
+}
+
+/** The masked preview shown after generation, e.g. `••••c21e`. */
+export function maskedPreview(tail: string): string {
+  return `••••${tail}`;
+}
+
+/** The HMAC key for a secret string: its UTF-8 bytes, as `jsonwebtoken` and PyJWT use it. */
+export function hmacKeyOf(secret: string): Buffer {
+  return Buffer.from(secret, 'utf8');
+}

@@ -1,0 +1,103 @@
+import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { type BotCounters, createBotCounters } from './bots/bot-counters.js';
+import type { Config } from './config.js';
+import { type Dialect, openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { Database } from './db/schema.js';
+import { createSigningKeys, type SigningKeys } from './identity/signing-keys.js';
+import { findWidgetSession, type WidgetSession } from './identity/widget-sessions.js';
+import { loadMasterKey } from './secrets/master-key.js';
+import { createSecretCipher, type SecretCipher } from './secrets/secret-cipher.js';
+import {
+  createWidgetSecretService,
+  type WidgetSecretService,
+} from './secrets/widget-secret-service.js';
+import { createMemoryStore } from './store/memory-store.js';
+import { createRedisStore } from './store/redis-store.js';
+import type { Store } from './store/store.js';
+
+/** Everything the routes and the command line share, built once from the configuration. */
+export interface AppServices {
+  readonly config: Config;
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  readonly store: Store;
+  readonly cipher: SecretCipher;
+  readonly signingKeys: SigningKeys;
+  readonly secrets: WidgetSecretService;
+  readonly counters: BotCounters;
+  /** The clock, in epoch milliseconds; injected by tests. */
+  readonly now: () => number;
+  /** The widget session named by `Authorization: Bearer hws_…`, if it belongs to this bot. */
+  currentWidgetSession(
+    request: FastifyRequest,
+    orgId: string,
+    botId: string,
+  ): Promise<WidgetSession | undefined>;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  readonly now?: () => number;
+  readonly store?: Store;
+  /** How often counters are written; 0 disables the timer (tests flush by hand). */
+  readonly flushIntervalMs?: number;
+}
+
+/** Opens the database (migrating it), the store and the master key. */
+export async function openServices(
+  config: Config,
+  options: ServiceOptions = {},
+): Promise<AppServices> {
+  const now = options.now ?? Date.now;
+  const masterKey = loadMasterKey(config.masterKey, config.dataDir);
+  const database = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(database.db, { dialect: database.dialect });
+  } catch (error) {
+    await database.destroy();
+    throw error;
+  }
+  const store =
+    options.store ??
+    (config.redisUrl ? await createRedisStore(config.redisUrl) : createMemoryStore());
+  const cipher = createSecretCipher(masterKey);
+  const { db } = database;
+  const counters = createBotCounters(db, now);
+  const flushIntervalMs = options.flushIntervalMs ?? 5000;
+  const timer =
+    flushIntervalMs > 0
+      ? setInterval(() => void counters.flush().catch(() => {}), flushIntervalMs)
+      : undefined;
+  timer?.unref();
+
+  return {
+    config,
+    db,
+    dialect: database.dialect,
+    store,
+    cipher,
+    signingKeys: createSigningKeys(db, cipher, config.widgetJwtHmacSecret, masterKey),
+    secrets: createWidgetSecretService({
+      db,
+      cipher,
+      envSecretConfigured: config.widgetJwtHmacSecret !== undefined,
+      now,
+    }),
+    counters,
+    now,
+    async currentWidgetSession(request, orgId, botId) {
+      const header = request.headers.authorization;
+      if (header === undefined || !header.startsWith('Bearer ')) return undefined;
+      const session = await findWidgetSession(db, header.slice('Bearer '.length).trim(), now());
+      return session?.organizationId === orgId && session.chatbotId === botId ? session : undefined;
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      await counters.flush().catch(() => {});
+      await store.close();
+      await database.destroy();
+    },
+  };
+}

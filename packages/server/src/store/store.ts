@@ -1,0 +1,24 @@
+/**
+ * The small interface behind every cross-cutting part that several server instances must share
+ * (rate limits now; events and cache invalidation next). `memory-store.ts` serves one process;
+ * `redis-store.ts` serves many. Both pass the same test suite (`store.test.ts`).
+ */
+export interface Store {
+  /**
+   * Records one event under `key` at `nowMs` and returns how many events of that key fall in the
+   * sliding window `(nowMs - windowMs, nowMs]`, and when the oldest of them happened. At most
+   * `keep` events are remembered per key, which bounds memory without changing any decision
+   * that compares the count with a limit below `keep`.
+   */
+  hitWindow(key: string, nowMs: number, windowMs: number, keep: number): Promise<WindowCount>;
+  /** Publishes an event to every subscriber on every instance. */
+  publish(channel: string, message: string): Promise<void>;
+  /** Subscribes to a channel; returns a function that unsubscribes. */
+  subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface WindowCount {
+  readonly count: number;
+  readonly oldestMs: number;
+}
