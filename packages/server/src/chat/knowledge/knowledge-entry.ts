@@ -1,0 +1,5 @@
+export interface KnowledgeEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly body: string;
+}
