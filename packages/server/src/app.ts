@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { registerAuthRoutes } from './accounts/auth-routes.js';
+import { registerBotSecretRoutes } from './bots/bot-secret-routes.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { installTransportSecurity } from './http/transport-security.js';
@@ -32,5 +34,7 @@ export async function buildApp(
   installJsonBodyParser(app);
   installErrorHandler(app);
   registerVerifyJwtRoute(app, services);
+  registerAuthRoutes(app, services);
+  registerBotSecretRoutes(app, services);
   return app;
 }

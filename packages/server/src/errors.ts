@@ -6,8 +6,11 @@
 export const ERROR_CODES = {
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
   invalid_request: { status: 400, message: 'The request does not have the expected fields.' },
-  unauthorized: { status: 401, message: 'A valid widget session is required.' },
+  unauthorized: { status: 401, message: 'Sign-in or a valid session is required.' },
   https_required: { status: 403, message: 'This server accepts HTTPS requests only.' },
+  forbidden: { status: 403, message: 'You may not do this.' },
+  invalid_credentials: { status: 401, message: 'Wrong email or password.' },
+  no_pending_secret: { status: 409, message: 'There is no regenerated secret to save.' },
   origin_not_allowed: { status: 403, message: 'This origin may not use this chatbot.' },
   not_found: { status: 404, message: 'Not found.' },
   bot_not_found: { status: 404, message: 'No such chatbot in this organization.' },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-export type IdPrefix = 'org' | 'usr' | 'bot' | 'wsk' | 'wss' | 'ctc' | 'cnv' | 'msg' | 'kb';
+export type IdPrefix = 'org' | 'usr' | 'bot' | 'wsk' | 'wss' | 'ctc' | 'cnv' | 'msg' | 'kb' | 'ads';
 
 /** A new random id such as `bot_3f9a…` (96 bits from the CSPRNG, hex). */
 export function newId(prefix: IdPrefix): string {

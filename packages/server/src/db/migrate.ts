@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as identityCore from './migrations/001-identity-core.js';
 import * as chat from './migrations/002-chat.js';
+import * as adminSessions from './migrations/003-admin-sessions.js';
 
 export interface MigrationContext {
   readonly dialect: 'sqlite' | 'postgres';
 }
 
 interface HilalMigration {
+  // biome-ignore lint/suspicious/noExplicitAny: migrations are untyped by design
   up(db: Kysely<any>, context: MigrationContext): Promise<void>;
 }
 
@@ -14,10 +16,12 @@ interface HilalMigration {
 const MIGRATIONS: ReadonlyArray<readonly [string, HilalMigration]> = [
   ['001-identity-core', identityCore],
   ['002-chat', chat],
+  ['003-admin-sessions', adminSessions],
 ];
 
 /** Applies every pending migration; returns the names applied by this call, in order. */
 export async function migrateToLatest(
+  // biome-ignore lint/suspicious/noExplicitAny: migrations are untyped by design
   db: Kysely<any>,
   context: MigrationContext,
 ): Promise<string[]> {

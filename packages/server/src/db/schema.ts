@@ -15,6 +15,7 @@ export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   knowledge_entries: KnowledgeEntriesTable;
+  admin_sessions: AdminSessionsTable;
 }
 
 type Millis = ColumnType<number, number, number>;
@@ -148,4 +149,14 @@ export interface KnowledgeEntriesTable {
   title: string;
   body: string;
   created_at: Millis;
+}
+
+/** A signed-in dashboard user; only the credential's SHA-256 is stored. */
+export interface AdminSessionsTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  credential_hash: string;
+  created_at: Millis;
+  expires_at: Millis;
 }

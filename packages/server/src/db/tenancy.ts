@@ -9,7 +9,8 @@ export type TenantTable =
   | 'contacts'
   | 'conversations'
   | 'messages'
-  | 'knowledge_entries';
+  | 'knowledge_entries'
+  | 'admin_sessions';
 
 /**
  * The tenancy condition, composed into every repository query rather than checked after it:

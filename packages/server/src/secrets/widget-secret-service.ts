@@ -78,7 +78,7 @@ export function createWidgetSecretService(deps: {
     async save(organizationId, chatbotId, actor) {
       await requireBot(organizationId, chatbotId);
       if (!(await activatePendingSecret(db, organizationId, chatbotId, actor, now()))) {
-        throw new HilalError('invalid_request');
+        throw new HilalError('no_pending_secret');
       }
       return service.status(organizationId, chatbotId);
     },

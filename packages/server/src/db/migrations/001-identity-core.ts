@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { MigrationContext } from '../migrate.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: a migration describes the schema as it was then, not today's types (Kysely's advice).
 export async function up(db: Kysely<any>, _context: MigrationContext): Promise<void> {
   await db.schema
     .createTable('organizations')

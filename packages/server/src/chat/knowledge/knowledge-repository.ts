@@ -1,0 +1,64 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { inOrganization } from '../../db/tenancy.js';
+import { newId } from '../../ids.js';
+import type { KnowledgeEntry } from './knowledge-entry.js';
+
+export interface NewKnowledgeEntry {
+  readonly organizationId: string;
+  readonly chatbotId: string;
+  readonly title: string;
+  readonly body: string;
+}
+
+/** A bot's knowledge entries, oldest first; empty for a bot of another organization. */
+export async function listKnowledgeEntries(
+  db: Kysely<Database>,
+  organizationId: string,
+  chatbotId: string,
+): Promise<KnowledgeEntry[]> {
+  return db
+    .selectFrom('knowledge_entries')
+    .select(['id', 'title', 'body'])
+    .where(inOrganization('knowledge_entries', organizationId))
+    .where('chatbot_id', '=', chatbotId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/**
+ * Adds an entry to a bot's knowledge. Returns undefined, and stores nothing, when the bot is not
+ * in `organizationId`: the row is inserted from a select over the organization's own chatbots,
+ * so tenancy is part of the query rather than a check before it (STYLE, "HTTP and data").
+ *
+ * @example
+ * const entry = await addKnowledgeEntry(db, { organizationId, chatbotId, title, body }, Date.now());
+ */
+export async function addKnowledgeEntry(
+  db: Kysely<Database>,
+  entry: NewKnowledgeEntry,
+  now: number,
+): Promise<KnowledgeEntry | undefined> {
+  const id = newId('kb');
+  const result = await db
+    .insertInto('knowledge_entries')
+    .columns(['id', 'organization_id', 'chatbot_id', 'title', 'body', 'created_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('chatbots')
+        .select([
+          eb.cast<string>(eb.val(id), 'text').as('id'),
+          'chatbots.organization_id',
+          'chatbots.id',
+          eb.cast<string>(eb.val(entry.title), 'text').as('title'),
+          eb.cast<string>(eb.val(entry.body), 'text').as('body'),
+          eb.cast<number>(eb.val(now), 'bigint').as('created_at'),
+        ])
+        .where(inOrganization('chatbots', entry.organizationId))
+        .where('chatbots.id', '=', entry.chatbotId),
+    )
+    .executeTakeFirst();
+  if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return undefined;
+  return { id, title: entry.title, body: entry.body };
+}

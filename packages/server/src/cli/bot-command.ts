@@ -1,0 +1,24 @@
+import { createChatbot } from '../bots/chatbots-repository.js';
+import { requireOption, requireText } from './args.js';
+import type { CliCommand } from './command.js';
+import { requireOrganization } from './find-for-cli.js';
+import { MAX_NAME_LENGTH } from './org-command.js';
+import { withServices } from './with-services.js';
+
+/** `hilal bot create --org ORG --name N` (SPEC §9). */
+export const botCreateCommand: CliCommand = {
+  words: ['bot', 'create'],
+  usage: 'bot create --org ORG --name NAME',
+  description: 'Creates a chatbot in an organization. Prints {"id":"bot_…","orgId":"org_…"}.',
+  options: { org: { type: 'string' }, name: { type: 'string' } },
+  positionals: [],
+  async run(args, { config, now }) {
+    const orgId = requireOption(args, 'org');
+    const name = requireText(args, 'name', MAX_NAME_LENGTH);
+    return withServices(config, async ({ db }) => {
+      const organization = await requireOrganization(db, orgId);
+      const bot = await createChatbot(db, organization.id, name, now());
+      return { id: bot.id, orgId: bot.organizationId };
+    });
+  },
+};
