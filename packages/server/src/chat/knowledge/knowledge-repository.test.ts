@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DIALECTS, createTestEnvironment, type TestEnvironment } from '../../../test/support/databases.js';
+import {
+  createTestEnvironment,
+  DIALECTS,
+  type TestEnvironment,
+} from '../../../test/support/databases.js';
 import { createOrganization } from '../../accounts/organizations-repository.js';
 import { createChatbot } from '../../bots/chatbots-repository.js';
 import { type DatabaseHandle, openDatabase } from '../../db/database.js';
