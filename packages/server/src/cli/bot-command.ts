@@ -1,9 +1,6 @@
-import { createChatbot } from '../bots/chatbots-repository.js';
 import { requireOption, requireText } from './args.js';
 import type { CliCommand } from './command.js';
-import { requireOrganization } from './find-for-cli.js';
 import { MAX_NAME_LENGTH } from './org-command.js';
-import { withServices } from './with-services.js';
 
 /** `hilal bot create --org ORG --name N` (SPEC §9). */
 export const botCreateCommand: CliCommand = {
@@ -15,6 +12,11 @@ export const botCreateCommand: CliCommand = {
   async run(args, { config, now }) {
     const orgId = requireOption(args, 'org');
     const name = requireText(args, 'name', MAX_NAME_LENGTH);
+    const [{ withServices }, { requireOrganization }, { createChatbot }] = await Promise.all([
+      import('./with-services.js'),
+      import('./find-for-cli.js'),
+      import('../bots/chatbots-repository.js'),
+    ]);
     return withServices(config, async ({ db }) => {
       const organization = await requireOrganization(db, orgId);
       const bot = await createChatbot(db, organization.id, name, now());

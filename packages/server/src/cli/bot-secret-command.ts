@@ -1,6 +1,4 @@
 import type { CliCommand } from './command.js';
-import { requireChatbot } from './find-for-cli.js';
-import { withServices } from './with-services.js';
 
 /** Recorded as who rotated the secret, for the dashboard's "last rotated by". */
 export const CLI_ACTOR = 'cli';
@@ -13,13 +11,14 @@ export const botSecretRegenerateCommand: CliCommand = {
   words: ['bot', 'secret', 'regenerate'],
   usage: 'bot secret regenerate BOT',
   description: [
-    "Generates a new widget secret for the bot and saves it at once; the old one stops working.",
+    'Generates a new widget secret for the bot and saves it at once; the old one stops working.',
     'Prints {"secret":"<64 hex>","preview":"••••…"}. The secret is shown this once: store it now.',
   ].join('\n'),
   options: {},
   positionals: ['BOT'],
   async run(args, { config }) {
     const [botId = ''] = args.positionals;
+    const { withServices, requireChatbot } = await loadDataLayer();
     return withServices(config, async ({ db, secrets }) => {
       const bot = await requireChatbot(db, botId);
       const { secret, preview } = await secrets.rotate(bot.organizationId, bot.id, CLI_ACTOR);
@@ -40,6 +39,7 @@ export const botSecretClearCommand: CliCommand = {
   positionals: ['BOT'],
   async run(args, { config, io }) {
     const [botId = ''] = args.positionals;
+    const { withServices, requireChatbot } = await loadDataLayer();
     return withServices(config, async ({ db, secrets }) => {
       const bot = await requireChatbot(db, botId);
       const status = await secrets.clear(bot.organizationId, bot.id);
@@ -53,3 +53,11 @@ export const botSecretClearCommand: CliCommand = {
     });
   },
 };
+
+async function loadDataLayer() {
+  const [{ withServices }, { requireChatbot }] = await Promise.all([
+    import('./with-services.js'),
+    import('./find-for-cli.js'),
+  ]);
+  return { withServices, requireChatbot };
+}

@@ -42,14 +42,18 @@ export async function checkRedis(config: Config, timeoutMs = CONNECT_TIMEOUT_MS)
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on('error', () => {});
+  // ioredis reports the cause (e.g. ECONNREFUSED) as an event and rejects with a generic error.
+  let cause: unknown;
+  client.on('error', (error) => {
+    cause ??= error;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
-    throw new CliError(`cannot reach Redis at ${redactUrl(url)}: ${reasonOf(error)}`);
+    throw new CliError(`cannot reach Redis at ${redactUrl(url)}: ${reasonOf(cause ?? error)}`);
   } finally {
-    client.disconnect();
+    if (client.status !== 'end') client.disconnect();
   }
 }
 

@@ -9,8 +9,8 @@ import { orgCreateCommand } from './org-command.js';
 import { readProcessInput } from './read-input.js';
 import { serveCommand } from './serve-command.js';
 import { tokenCommand } from './token-command.js';
-import { userCreateCommand } from './user-command.js';
 import { commandUsageText, usageText } from './usage.js';
+import { userCreateCommand } from './user-command.js';
 
 export type { CliIo } from './command.js';
 
@@ -58,7 +58,7 @@ export async function main(
   try {
     const [first] = argv;
     if (first === undefined) {
-      io.stderr(usageText(COMMANDS));
+      io.stderr(`hilal: no command given\n${usageText(COMMANDS)}`);
       return 2;
     }
     if (first === '--help' || first === '-h' || first === 'help') {
@@ -128,7 +128,9 @@ function unknownCommand(argv: readonly string[], io: CliIo): number {
     return 0;
   }
   if (matching.length > 0 && rest.length === 0) {
-    io.stderr(`hilal: "hilal ${group.join(' ')}" needs a subcommand\n${commandUsageText(matching)}`);
+    io.stderr(
+      `hilal: "hilal ${group.join(' ')}" needs a subcommand\n${commandUsageText(matching)}`,
+    );
     return 2;
   }
   const words = matching.length > 0 ? argv.slice(0, group.length + 1) : group.slice(0, 1);

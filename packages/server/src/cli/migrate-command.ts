@@ -1,6 +1,3 @@
-import { openDatabase } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { checkDatabase } from './check-connections.js';
 import type { CliCommand } from './command.js';
 
 /** `hilal migrate`: applies pending migrations and names them; `[]` when there were none. */
@@ -11,6 +8,11 @@ export const migrateCommand: CliCommand = {
   options: {},
   positionals: [],
   async run(_args, { config }) {
+    const [{ checkDatabase }, { openDatabase }, { migrateToLatest }] = await Promise.all([
+      import('./check-connections.js'),
+      import('../db/database.js'),
+      import('../db/migrate.js'),
+    ]);
     // Not through openServices, which migrates on open and would leave nothing to report.
     await checkDatabase(config);
     const database = openDatabase(config.databaseUrl);

@@ -1,7 +1,6 @@
 import { createOrganization } from '../accounts/organizations-repository.js';
 import { requireText } from './args.js';
 import type { CliCommand } from './command.js';
-import { withServices } from './with-services.js';
 
 export const MAX_NAME_LENGTH = 200;
 
@@ -14,6 +13,7 @@ export const orgCreateCommand: CliCommand = {
   positionals: [],
   async run(args, { config, now }) {
     const name = requireText(args, 'name', MAX_NAME_LENGTH);
+    const { withServices } = await import('./with-services.js');
     return withServices(config, async ({ db }) => {
       const organization = await createOrganization(db, name, now());
       return { id: organization.id };

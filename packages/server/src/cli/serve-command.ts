@@ -1,4 +1,3 @@
-import { checkDatabase, checkRedis } from './check-connections.js';
 import type { CliCommand } from './command.js';
 
 /** `hilal serve`: runs the server until SIGINT or SIGTERM (`npm start` does this). */
@@ -9,11 +8,14 @@ export const serveCommand: CliCommand = {
   options: {},
   positionals: [],
   async run(_args, { config }) {
+    // Loaded only here, so the other commands do not pay for loading the HTTP stack.
+    const [{ checkDatabase, checkRedis }, { serve }] = await Promise.all([
+      import('./check-connections.js'),
+      import('./serve.js'),
+    ]);
     // Say at once when the database or Redis is unreachable, rather than hang at start.
     await checkDatabase(config);
     await checkRedis(config);
-    // Loaded only here, so the other commands do not pay for loading the HTTP stack.
-    const { serve } = await import('./serve.js');
     await serve(config);
     return undefined;
   },

@@ -1,14 +1,17 @@
-import { hashPassword } from '../accounts/password-hash.js';
-import { createUser, findUserByEmail, ROLES } from '../accounts/users-repository.js';
 import type { Role } from '../db/schema.js';
 import { requireOption } from './args.js';
 import { CliError, UsageError } from './cli-error.js';
 import type { CliCommand } from './command.js';
-import { requireOrganization } from './find-for-cli.js';
 import { valueFromEnvOrInput } from './read-input.js';
-import { withServices } from './with-services.js';
 
 export const MIN_PASSWORD_LENGTH = 8;
+// SPEC §7. Keyed by `Role`, so the compiler keeps this list and the database's type in step.
+const ROLE_HELP: Readonly<Record<Role, string>> = {
+  owner: 'owns the organization; manages chatbot settings',
+  admin: 'manages chatbot settings',
+  agent: 'works the inbox',
+};
+const ROLES = Object.keys(ROLE_HELP);
 const MAX_PASSWORD_LENGTH = 1024;
 const MAX_EMAIL_LENGTH = 320;
 
@@ -18,6 +21,7 @@ export const userCreateCommand: CliCommand = {
   usage: `user create --org ORG --email EMAIL --role ${ROLES.join('|')}`,
   description: [
     'Creates a dashboard user. Prints {"id":"usr_…"}.',
+    ...Object.entries(ROLE_HELP).map(([role, help]) => `  ${role}: ${help}`),
     `The password (at least ${MIN_PASSWORD_LENGTH} characters) comes from HILAL_PASSWORD, or from`,
     'standard input (typed without echo on a terminal).',
   ].join('\n'),
@@ -27,6 +31,13 @@ export const userCreateCommand: CliCommand = {
     const orgId = requireOption(args, 'org');
     const email = parseEmail(requireOption(args, 'email'));
     const role = parseRole(requireOption(args, 'role'));
+    const [{ withServices }, { requireOrganization }, users, { hashPassword }] = await Promise.all([
+      import('./with-services.js'),
+      import('./find-for-cli.js'),
+      import('../accounts/users-repository.js'),
+      import('../accounts/password-hash.js'),
+    ]);
+    const { createUser, findUserByEmail } = users;
     return withServices(context.config, async ({ db }) => {
       // Everything that can be checked is checked before the password is asked for.
       const organization = await requireOrganization(db, orgId);
@@ -53,9 +64,12 @@ export const userCreateCommand: CliCommand = {
 };
 
 function parseRole(value: string): Role {
-  const role = ROLES.find((candidate) => candidate === value);
-  if (role === undefined) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-  return role;
+  if (!isRole(value)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+  return value;
+}
+
+function isRole(value: string): value is Role {
+  return Object.hasOwn(ROLE_HELP, value);
 }
 
 function parseEmail(value: string): string {

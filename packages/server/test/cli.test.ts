@@ -1,0 +1,560 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { findOrganization } from '../src/accounts/organizations-repository.js';
+import { verifyPassword } from '../src/accounts/password-hash.js';
+import { findUserByEmail } from '../src/accounts/users-repository.js';
+import { findChatbot } from '../src/bots/chatbots-repository.js';
+import { type CliIo, main } from '../src/cli/main.js';
+import { verifyWidgetToken } from '../src/identity/verify-widget-token.js';
+import { type AppServices, openServices } from '../src/services.js';
+import { createTestEnvironment, DIALECTS, type TestEnvironment } from './support/databases.js';
+import { HILAL_BIN_PATH, type HilalRun, runHilal, runHilalJson } from './support/run-hilal.js';
+
+const UNREACHABLE_POSTGRES = 'postgres://root@127.0.0.1:1/x';
+const FAIL_FAST_MS = 10_000;
+const JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** Looks at the database the command line wrote to, through the server's own services. */
+async function inspect<T>(
+  env: TestEnvironment,
+  use: (services: AppServices) => Promise<T>,
+  overrides: Record<string, string> = {},
+): Promise<T> {
+  const services = await openServices(env.config(overrides), { flushIntervalMs: 0 });
+  try {
+    return await use(services);
+  } finally {
+    await services.close();
+  }
+}
+
+/** A failed run: the exit code, nothing on stdout, and a `hilal: …` message on stderr. */
+function assertFails(run: HilalRun, code: number, message: RegExp): void {
+  assert.equal(run.code, code, `exit code (stderr: ${run.stderr})`);
+  assert.equal(run.stdout, '');
+  assert.match(run.stderr, /^hilal: /);
+  assert.match(run.stderr, message);
+}
+
+function decodeSegment(token: string, index: number): Record<string, unknown> {
+  const segment = token.split('.')[index] ?? '';
+  return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+const text = (value: unknown): string => {
+  assert.equal(typeof value, 'string');
+  return value as string;
+};
+
+for (const dialect of DIALECTS) {
+  describe(`hilal command line, main flows on ${dialect}`, () => {
+    let env: TestEnvironment;
+    before(async () => {
+      env = await createTestEnvironment(dialect);
+    });
+    after(() => env.cleanup());
+
+    let orgId = '';
+    let botId = '';
+
+    it('migrate applies every migration on a fresh database, then none', async () => {
+      const first = await runHilalJson(['migrate'], env.env());
+      assert.ok(Array.isArray(first.applied));
+      assert.equal((first.applied as unknown[])[0], '001-identity-core');
+      assert.deepEqual(await runHilalJson(['migrate'], env.env()), { applied: [] });
+    });
+
+    it('org create prints the new organization id', async () => {
+      const result = await runHilalJson(['org', 'create', '--name', 'Acme Inc.'], env.env());
+      assert.deepEqual(Object.keys(result), ['id']);
+      orgId = text(result.id);
+      assert.match(orgId, /^org_[0-9a-f]{24}$/);
+      const stored = await inspect(env, ({ db }) => findOrganization(db, orgId));
+      assert.deepEqual(stored, { id: orgId, name: 'Acme Inc.' });
+    });
+
+    it('user create takes the password from HILAL_PASSWORD and stores only its hash', async () => {
+      const result = await runHilalJson(
+        ['user', 'create', '--org', orgId, '--email', 'Owner@Acme.test', '--role', 'owner'],
+        env.env({ HILAL_PASSWORD: 'correct horse battery' }),
+      );
+      assert.match(text(result.id), /^usr_[0-9a-f]{24}$/);
+      const user = await inspect(env, ({ db }) => findUserByEmail(db, 'owner@acme.test'));
+      assert.equal(user?.id, result.id);
+      assert.equal(user?.organization_id, orgId);
+      assert.equal(user?.role, 'owner');
+      assert.ok(!user?.password_hash.includes('correct horse battery'));
+      assert.equal(await verifyPassword('correct horse battery', user?.password_hash ?? ''), true);
+    });
+
+    it('user create takes the password from standard input, without its line break', async () => {
+      const result = await runHilalJson(
+        ['user', 'create', '--org', orgId, '--email', 'agent@acme.test', '--role', 'agent'],
+        env.env(),
+        { input: 'piped password\n' },
+      );
+      const user = await inspect(env, ({ db }) => findUserByEmail(db, 'agent@acme.test'));
+      assert.equal(user?.id, result.id);
+      assert.equal(user?.role, 'agent');
+      assert.equal(await verifyPassword('piped password', user?.password_hash ?? ''), true);
+    });
+
+    it('bot create prints the bot id and its organization', async () => {
+      const result = await runHilalJson(
+        ['bot', 'create', '--org', orgId, '--name', 'Support'],
+        env.env(),
+      );
+      assert.deepEqual(Object.keys(result), ['id', 'orgId']);
+      botId = text(result.id);
+      assert.match(botId, /^bot_[0-9a-f]{24}$/);
+      assert.equal(result.orgId, orgId);
+      const bot = await inspect(env, ({ db }) => findChatbot(db, orgId, botId));
+      assert.equal(bot?.name, 'Support');
+    });
+
+    it('bot secret regenerate prints a new secret once and makes it the active one', async () => {
+      const first = await runHilalJson(['bot', 'secret', 'regenerate', botId], env.env());
+      assert.deepEqual(Object.keys(first), ['secret', 'preview']);
+      const secret = text(first.secret);
+      assert.match(secret, /^[0-9a-f]{64}$/);
+      assert.equal(first.preview, `••••${secret.slice(-4)}`);
+
+      await inspect(env, async ({ db, secrets, signingKeys }) => {
+        const status = await secrets.status(orgId, botId);
+        assert.equal(status.state, 'own');
+        assert.equal(status.preview, first.preview);
+        assert.equal(status.rotatedBy, 'cli');
+        const signing = await signingKeys.resolve(orgId, botId);
+        assert.deepEqual(signing?.key, Buffer.from(secret, 'utf8'));
+        // SPEC §3: encrypted at rest; the plaintext is nowhere in the table.
+        const rows = await db.selectFrom('widget_secrets').selectAll().execute();
+        assert.ok(rows.length > 0);
+        assert.ok(!JSON.stringify(rows).includes(secret));
+      });
+
+      // Generates and saves at once: the previous secret stops verifying immediately.
+      const second = await runHilalJson(['bot', 'secret', 'regenerate', botId], env.env());
+      assert.notEqual(second.secret, secret);
+      const signing = await inspect(env, ({ signingKeys }) => signingKeys.resolve(orgId, botId));
+      assert.deepEqual(signing?.key, Buffer.from(text(second.secret), 'utf8'));
+    });
+
+    it('bot secret clear prints {"configured":false}, with or without the environment fallback', async () => {
+      const run = await runHilal(['bot', 'secret', 'clear', botId], env.env());
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout, '{"configured":false}\n');
+      const status = await inspect(env, ({ secrets }) => secrets.status(orgId, botId));
+      assert.equal(status.state, 'not_configured');
+
+      await runHilalJson(['bot', 'secret', 'regenerate', botId], env.env());
+      const fallback = { WIDGET_JWT_HMAC_SECRET: 'f'.repeat(64) };
+      const withFallback = await runHilal(['bot', 'secret', 'clear', botId], env.env(fallback));
+      assert.equal(withFallback.code, 0, withFallback.stderr);
+      assert.equal(withFallback.stdout, '{"configured":false}\n');
+      assert.match(withFallback.stderr, /WIDGET_JWT_HMAC_SECRET is set/);
+      assert.ok(!withFallback.stderr.includes(fallback.WIDGET_JWT_HMAC_SECRET));
+      const after = await inspect(env, ({ secrets }) => secrets.status(orgId, botId), fallback);
+      assert.equal(after.state, 'environment');
+    });
+
+    it('every command that needs the database fails fast when it is unreachable', async () => {
+      const unreachable = env.env({ DATABASE_URL: UNREACHABLE_POSTGRES });
+      for (const args of [
+        ['migrate'],
+        ['org', 'create', '--name', 'X'],
+        ['bot', 'secret', 'regenerate', botId],
+      ]) {
+        const run = await runHilal(args, unreachable, { timeoutMs: FAIL_FAST_MS * 2 });
+        assertFails(run, 1, /cannot reach the database at postgres:\/\/root@127\.0\.0\.1:1\/x/);
+        assert.ok(run.ms < FAIL_FAST_MS, `took ${run.ms} ms`);
+      }
+    });
+  });
+}
+
+describe('hilal command line: usage and errors (SQLite)', () => {
+  let env: TestEnvironment;
+  let orgId = '';
+  let botId = '';
+  before(async () => {
+    env = await createTestEnvironment('sqlite');
+    orgId = text((await runHilalJson(['org', 'create', '--name', 'Acme'], env.env())).id);
+    const bot = await runHilalJson(['bot', 'create', '--org', orgId, '--name', 'Bot'], env.env());
+    botId = text(bot.id);
+  });
+  after(() => env.cleanup());
+
+  it('--help lists every command of SPEC §9 on stdout', async () => {
+    const run = await runHilal(['--help'], env.env());
+    assert.equal(run.code, 0);
+    assert.equal(run.stderr, '');
+    for (const usage of [
+      'hilal serve',
+      'hilal migrate',
+      'hilal org create --name NAME',
+      'hilal user create --org ORG --email EMAIL --role owner|admin|agent',
+      'hilal bot create --org ORG --name NAME',
+      'hilal bot secret regenerate BOT',
+      'hilal bot secret clear BOT',
+      'hilal token --sub SUB [--name NAME] [--email EMAIL] [--ttl SECONDS]',
+    ]) {
+      assert.ok(run.stdout.includes(usage), usage);
+    }
+  });
+
+  it('a command with --help prints its own usage, even with a broken configuration', async () => {
+    const run = await runHilal(['bot', 'secret', 'regenerate', '--help'], env.env({ PORT: 'x' }));
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /hilal bot secret regenerate BOT/);
+    assert.doesNotMatch(run.stdout, /hilal org create/);
+  });
+
+  it('no command prints the usage on stderr and exits 2', async () => {
+    const run = await runHilal([], env.env());
+    assertFails(run, 2, /Usage: hilal <command>/);
+  });
+
+  it('an unknown command exits 2', async () => {
+    assertFails(await runHilal(['frobnicate'], env.env()), 2, /unknown command "frobnicate"/);
+    assertFails(await runHilal(['org', 'delete'], env.env()), 2, /unknown command "org delete"/);
+    assertFails(await runHilal(['bot'], env.env()), 2, /"hilal bot" needs a subcommand/);
+  });
+
+  it('a missing, empty, valueless or unknown flag exits 2 and names the flag', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['org', 'create'], /missing --name/],
+      [['org', 'create', '--name'], /--name needs a value/],
+      [['org', 'create', '--name', '--org', 'x'], /--name needs a value/],
+      [['org', 'create', '--name', '  '], /--name must not be empty/],
+      [['org', 'create', '--name', 'A', '--colour', 'red'], /unknown option --colour/],
+      [['org', 'create', '--name', 'A', 'extra'], /takes no arguments besides its options/],
+      [['org', 'create', '--name', 'A', '--help=yes'], /--help takes no value/],
+      [['bot', 'create', '--name', 'A'], /missing --org/],
+      [['bot', 'secret', 'regenerate'], /needs BOT/],
+      [['bot', 'secret', 'clear', botId, 'more'], /takes BOT and nothing more/],
+      [['user', 'create', '--org', orgId, '--email', 'a@b.test'], /missing --role/],
+      [['token', '--name', 'Ada'], /missing --sub/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runHilal(
+        args,
+        env.env({ HILAL_PASSWORD: 'long enough', HILAL_SECRET: 's' }),
+      );
+      assertFails(run, 2, message);
+      assert.match(run.stderr, /Run "hilal .*--help" for usage/);
+    }
+  });
+
+  it('an unknown organization exits 1', async () => {
+    for (const org of ['org_000000000000000000000000', 'acme']) {
+      assertFails(
+        await runHilal(['bot', 'create', '--org', org, '--name', 'B'], env.env()),
+        1,
+        new RegExp(`unknown organization "${org}"`),
+      );
+      assertFails(
+        await runHilal(
+          ['user', 'create', '--org', org, '--email', 'x@acme.test', '--role', 'admin'],
+          env.env({ HILAL_PASSWORD: 'long enough' }),
+        ),
+        1,
+        /unknown organization/,
+      );
+    }
+  });
+
+  it('an unknown bot exits 1', async () => {
+    for (const action of ['regenerate', 'clear']) {
+      for (const bot of ['bot_000000000000000000000000', 'support']) {
+        assertFails(
+          await runHilal(['bot', 'secret', action, bot], env.env()),
+          1,
+          new RegExp(`unknown bot "${bot}"`),
+        );
+      }
+    }
+  });
+
+  it('user create refuses an invalid role or email with exit 2', async () => {
+    const base = ['user', 'create', '--org', orgId];
+    const env2 = env.env({ HILAL_PASSWORD: 'long enough' });
+    assertFails(
+      await runHilal([...base, '--email', 'a@acme.test', '--role', 'boss'], env2),
+      2,
+      /--role must be one of owner, admin, agent/,
+    );
+    assertFails(
+      await runHilal([...base, '--email', 'not-an-email', '--role', 'admin'], env2),
+      2,
+      /--email must be an email address/,
+    );
+  });
+
+  it('user create refuses a password shorter than 8 characters, and creates nobody', async () => {
+    const args = [
+      'user',
+      'create',
+      '--org',
+      orgId,
+      '--email',
+      'short@acme.test',
+      '--role',
+      'admin',
+    ];
+    const fromEnv = await runHilal(args, env.env({ HILAL_PASSWORD: 'seven77' }));
+    assertFails(fromEnv, 1, /the password must be at least 8 characters/);
+    assert.ok(!fromEnv.stderr.includes('seven77'));
+    const fromStdin = await runHilal(args, env.env(), { input: 'seven77\n' });
+    assertFails(fromStdin, 1, /at least 8 characters/);
+    assert.equal(await inspect(env, ({ db }) => findUserByEmail(db, 'short@acme.test')), undefined);
+  });
+
+  it('user create without any password exits 1 and says where one comes from', async () => {
+    const run = await runHilal(
+      ['user', 'create', '--org', orgId, '--email', 'none@acme.test', '--role', 'admin'],
+      env.env(),
+      { input: '' },
+    );
+    assertFails(run, 1, /no password: set HILAL_PASSWORD or pass it on standard input/);
+  });
+
+  it('user create refuses an email that is already taken', async () => {
+    const args = ['user', 'create', '--org', orgId, '--email', 'dup@acme.test', '--role', 'admin'];
+    await runHilalJson(args, env.env({ HILAL_PASSWORD: 'long enough' }));
+    args[5] = 'DUP@acme.test';
+    assertFails(
+      await runHilal(args, env.env({ HILAL_PASSWORD: 'long enough' })),
+      1,
+      /a user with the email "DUP@acme\.test" already exists/,
+    );
+  });
+
+  it('serve fails fast too when the database is unreachable', async () => {
+    const run = await runHilal(
+      ['serve'],
+      env.env({ DATABASE_URL: UNREACHABLE_POSTGRES, PORT: '0' }),
+      {
+        timeoutMs: FAIL_FAST_MS * 2,
+      },
+    );
+    assertFails(run, 1, /cannot reach the database/);
+    assert.ok(run.ms < FAIL_FAST_MS, `took ${run.ms} ms`);
+  });
+
+  it('a database password never appears in the message', async () => {
+    const run = await runHilal(
+      ['migrate'],
+      env.env({ DATABASE_URL: 'postgres://root:hunter2hunter2@127.0.0.1:1/x' }),
+    );
+    assertFails(run, 1, /cannot reach the database at postgres:\/\/root:\*\*\*@127\.0\.0\.1:1\/x/);
+    assert.ok(!run.stderr.includes('hunter2'));
+  });
+
+  it('an unreachable Redis fails fast with a clear message', async () => {
+    const run = await runHilal(
+      ['org', 'create', '--name', 'X'],
+      env.env({ REDIS_URL: 'redis://127.0.0.1:1' }),
+      { timeoutMs: FAIL_FAST_MS * 2 },
+    );
+    assertFails(run, 1, /cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+    assert.ok(run.ms < FAIL_FAST_MS, `took ${run.ms} ms`);
+  });
+
+  it('a configuration error exits 78 and names the variable, never its secret value', async () => {
+    assertFails(
+      await runHilal(['migrate'], env.env({ PORT: 'eighty' })),
+      78,
+      /configuration error: PORT must be/,
+    );
+    const badKey = 'not-a-master-key-but-a-secret';
+    const run = await runHilal(
+      ['org', 'create', '--name', 'X'],
+      env.env({ HILAL_MASTER_KEY: badKey }),
+    );
+    assertFails(run, 78, /configuration error: HILAL_MASTER_KEY/);
+    assert.ok(!run.stderr.includes(badKey));
+  });
+
+  describe('token', () => {
+    const secret = 'c0ffee'.repeat(10).concat('beef');
+
+    it('prints only an HS256 token whose claims verify with the secret', async () => {
+      const run = await runHilal(
+        ['token', '--sub', 'user-7', '--name', 'Zoë 李', '--email', 'zoe@example.com'],
+        env.env({ HILAL_SECRET: secret }),
+      );
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stderr, '');
+      const token = run.stdout.trimEnd();
+      assert.equal(run.stdout, `${token}\n`);
+      assert.match(token, JWS);
+      assert.deepEqual(decodeSegment(token, 0), { alg: 'HS256', typ: 'JWT' });
+      const payload = decodeSegment(token, 1);
+      assert.deepEqual(Object.keys(payload), ['sub', 'name', 'email', 'iat', 'exp']);
+      assert.equal(Number(payload.exp) - Number(payload.iat), 600);
+      const nowS = Number(payload.iat);
+      const result = verifyWidgetToken(token, Buffer.from(secret, 'utf8'), { nowS, toleranceS: 0 });
+      assert.ok(result.verified);
+      assert.deepEqual(result.claims, { sub: 'user-7', name: 'Zoë 李', email: 'zoe@example.com' });
+    });
+
+    it('reads the secret from standard input, and --ttl sets the lifetime', async () => {
+      const run = await runHilal(['token', '--sub', 'u', '--ttl', '60'], env.env(), {
+        input: `${secret}\n`,
+      });
+      assert.equal(run.code, 0, run.stderr);
+      const token = run.stdout.trim();
+      const payload = decodeSegment(token, 1);
+      assert.deepEqual(Object.keys(payload), ['sub', 'iat', 'exp']);
+      assert.equal(Number(payload.exp) - Number(payload.iat), 60);
+      const result = verifyWidgetToken(token, Buffer.from(secret, 'utf8'), {
+        nowS: Number(payload.iat),
+        toleranceS: 0,
+      });
+      assert.ok(result.verified);
+    });
+
+    it('refuses a bad --ttl, and runs without a secret', async () => {
+      for (const ttl of ['0', '-5', 'ten', '1.5', '99999999999']) {
+        const run = await runHilal(
+          ['token', '--sub', 'u', `--ttl=${ttl}`],
+          env.env({ HILAL_SECRET: secret }),
+        );
+        assertFails(run, 2, /--ttl must be a whole number of seconds/);
+        assert.ok(!run.stderr.includes(secret));
+      }
+      assertFails(
+        await runHilal(['token', '--sub', 'u'], env.env(), { input: '' }),
+        1,
+        /no secret: set HILAL_SECRET or pass it on standard input/,
+      );
+    });
+
+    it('never echoes a secret or token pasted in the wrong place', async () => {
+      const pasted = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJlc2lnbmF0dXJl';
+      const runs = [
+        await runHilal(['token', '--sub', 'u', secret], env.env()),
+        await runHilal(['token', '--sub', 'u', `--secret=${secret}`], env.env()),
+        await runHilal(['token', `--${secret}`], env.env()),
+        await runHilal([pasted], env.env()),
+        await runHilal(['bot', 'secret', 'clear', botId, pasted], env.env()),
+      ];
+      for (const run of runs) {
+        assert.notEqual(run.code, 0);
+        assert.equal(run.stdout, '');
+        assert.ok(!run.stderr.includes(secret), run.stderr);
+        assert.ok(!run.stderr.includes(pasted), run.stderr);
+        assert.ok(!run.stderr.includes(pasted.split('.')[0] ?? ''), run.stderr);
+      }
+    });
+  });
+
+  it('serve answers verify-jwt with a token from the command line, and stops on SIGTERM', async () => {
+    const { secret } = await runHilalJson(['bot', 'secret', 'regenerate', botId], env.env());
+    const token = (
+      await runHilal(
+        ['token', '--sub', 'user-1', '--name', 'Ada'],
+        env.env({ HILAL_SECRET: text(secret) }),
+      )
+    ).stdout.trim();
+    const port = await freePort();
+    const child = spawn(process.execPath, [HILAL_BIN_PATH, 'serve'], {
+      env: env.env({ PORT: String(port), HOST: '127.0.0.1' }),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const response = await pollUntilListening(`http://127.0.0.1:${port}/api/widget/verify-jwt`, {
+        orgId,
+        botId,
+        token,
+      });
+      assert.equal(response.status, 200);
+      const body = (await response.json()) as Record<string, unknown>;
+      assert.equal(body.verified, true);
+      assert.deepEqual(body.claims, { sub: 'user-1', name: 'Ada' });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0);
+  });
+});
+
+describe('main() in-process', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hilal-cli-'));
+  after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  function capture(extra: Partial<CliIo> = {}) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = {
+      stdout: (chunk) => out.push(chunk),
+      stderr: (chunk) => err.push(chunk),
+      ...extra,
+    };
+    return { io, out: () => out.join(''), err: () => err.join('') };
+  }
+
+  it('token uses the injected clock and input', async () => {
+    const { io, out, err } = capture({
+      now: () => 1_800_000_000_500,
+      readInput: async () => 'typed-secret\n',
+    });
+    const code = await main(
+      ['token', '--sub', '42', '--ttl', '90'],
+      { HILAL_DATA_DIR: dataDir },
+      io,
+    );
+    assert.equal(code, 0, err());
+    const token = out().trim();
+    assert.deepEqual(decodeSegment(token, 1), {
+      sub: '42',
+      iat: 1_800_000_000,
+      exp: 1_800_000_090,
+    });
+    const result = verifyWidgetToken(token, Buffer.from('typed-secret', 'utf8'), {
+      nowS: 1_800_000_000,
+      toleranceS: 0,
+    });
+    assert.ok(result.verified);
+  });
+
+  it('returns the exit code instead of exiting', async () => {
+    const { io, err } = capture();
+    assert.equal(await main(['nope'], { HILAL_DATA_DIR: dataDir }, io), 2);
+    assert.match(err(), /unknown command "nope"/);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function pollUntilListening(url: string, body: object): Promise<Response> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
