@@ -1,0 +1,46 @@
+// Builds chat_v3.js: type-checks, bundles into one minified IIFE, compiles the tests, and fails
+// when the gzipped bundle is over budget (STYLE "The widget": a byte budget checked by the build).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const BUDGET_GZIP_BYTES = 20 * 1024;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+
+function typescript(project) {
+  const result = spawnSync(process.execPath, [tsc, '-p', path.join(here, project)], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+typescript('tsconfig.json');
+
+const outfile = path.join(here, 'dist', 'chat_v3.js');
+await build({
+  entryPoints: [path.join(here, 'src', 'main.ts')],
+  outfile,
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  // Browsers of the last few years; private class fields and `??=` need no down-levelling.
+  target: ['chrome91', 'firefox90', 'safari15', 'edge91'],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+fs.rmSync(path.join(here, 'dist-test'), { recursive: true, force: true });
+typescript('tsconfig.test.json');
+
+const code = fs.readFileSync(outfile);
+const gzipped = gzipSync(code, { level: 9 }).length;
+console.log(`chat_v3.js: ${code.length} bytes minified, ${gzipped} bytes gzipped`);
+if (gzipped > BUDGET_GZIP_BYTES) {
+  console.error(`chat_v3.js is over its budget of ${BUDGET_GZIP_BYTES} bytes gzipped.`);
+  process.exit(1);
+}

@@ -1,0 +1,173 @@
+// The HTTP calls of docs/widget-api.md. Every /api/chat/… request says what the widget believes
+// about its identity, and every answer's header says what the server decided (SPEC §2).
+import { retryAfterMs } from './backoff.js';
+import type { IdentitySource } from './types.js';
+import {
+  type History,
+  isObject,
+  type Message,
+  parseConfig,
+  parseHistory,
+  parseIdentity,
+  parseMessage,
+  parseSession,
+  parseVerified,
+  type SessionGrant,
+  type WidgetConfig,
+} from './wire.js';
+
+export const IDENTITY_HEADER = 'X-Hilal-Identity-Source';
+
+/** A response that was not 2xx. `code` is the body's `error` (or a failed token's `reason`). */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`HTTP ${status}${code ? ` ${code}` : ''}`);
+  }
+}
+
+/** Whether the same request may succeed later: a network failure, 408, 429 or a 5xx. */
+export const isTransient = (error: unknown): boolean =>
+  !(error instanceof HttpError) ||
+  error.status === 408 ||
+  error.status === 429 ||
+  error.status >= 500;
+
+export interface ApiClientOptions {
+  readonly serverUrl: string;
+  readonly orgId: string;
+  readonly botId: string;
+  /** What the widget believes, sent on every chat request. */
+  readonly belief: () => IdentitySource;
+  /** The server's decision, from every chat response that carries one, and for which session. */
+  readonly onIdentity: (source: IdentitySource, session: string | null) => void;
+}
+
+interface CallOptions {
+  readonly method?: 'GET' | 'POST';
+  readonly body?: unknown;
+  readonly session?: string | null | undefined;
+  readonly signal?: AbortSignal;
+  readonly keepalive?: boolean;
+  readonly accept?: string;
+  readonly lastEventId?: string | undefined;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+export function createApiClient(options: ApiClientOptions) {
+  const { serverUrl, orgId, botId } = options;
+
+  async function call(path: string, init: CallOptions = {}): Promise<Response> {
+    const chat = path.startsWith('/api/chat/');
+    const headers: Record<string, string> = {};
+    if (init.session) headers.Authorization = `Bearer ${init.session}`;
+    if (chat) headers[IDENTITY_HEADER] = options.belief();
+    if (init.accept) headers.Accept = init.accept;
+    if (init.lastEventId) headers['Last-Event-ID'] = init.lastEventId;
+    // docs/widget-api.md: JSON sent as text/plain, which spares the preflight where nothing else
+    // needs one; the server parses every body as JSON.
+    if (init.body !== undefined) headers['Content-Type'] = 'text/plain;charset=UTF-8';
+    const response = await fetch(serverUrl + path, {
+      method: init.method ?? 'GET',
+      headers,
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      ...(init.signal ? { signal: init.signal } : {}),
+      ...(init.keepalive ? { keepalive: true } : {}),
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+    if (chat) {
+      const decided = parseIdentity(response.headers.get(IDENTITY_HEADER));
+      if (decided) options.onIdentity(decided, init.session ?? null);
+    }
+    if (response.ok) return response;
+    const body: unknown = await response.json().catch(() => undefined);
+    const code = isObject(body) ? (body.error ?? body.reason) : undefined;
+    throw new HttpError(
+      response.status,
+      typeof code === 'string' ? code : undefined,
+      retryAfterMs(response.headers.get('Retry-After'), Date.now()),
+    );
+  }
+
+  const json = async (response: Response): Promise<unknown> => response.json();
+  const ids = { orgId, botId };
+
+  return {
+    async config(): Promise<WidgetConfig> {
+      const query = new URLSearchParams(ids).toString();
+      return parseConfig(await json(await call(`/api/widget/config?${query}`)));
+    },
+
+    /** An anonymous or self-reported session; `carry` brings this browser's visitor over. */
+    async session(
+      user: { name?: string; email?: string } | undefined,
+      carry: string | null,
+    ): Promise<SessionGrant> {
+      const body = user ? { ...ids, user } : ids;
+      const grant = parseSession(
+        await json(await call('/api/widget/session', { method: 'POST', body, session: carry })),
+      );
+      if (!grant) throw new HttpError(502, 'invalid_response', undefined);
+      return grant;
+    },
+
+    /** A verified session, or `undefined` when the server refused the token (401). */
+    async verify(token: string, carry: string | null): Promise<SessionGrant | undefined> {
+      try {
+        const response = await call('/api/widget/verify-jwt', {
+          method: 'POST',
+          body: { ...ids, token },
+          session: carry,
+        });
+        const grant = parseVerified(await json(response));
+        if (!grant) throw new HttpError(502, 'invalid_response', undefined);
+        return grant;
+      } catch (error) {
+        if (error instanceof HttpError && error.status === 401) {
+          // The reason is a fixed code (SPEC §4), never the token: safe to show the host's devs.
+          console.warn(`Hilal chat: the user token was not accepted (${error.code ?? 'unknown'}).`);
+          return undefined;
+        }
+        throw error;
+      }
+    },
+
+    async history(session: string): Promise<History> {
+      return parseHistory(await json(await call('/api/chat/history', { session })));
+    },
+
+    async send(
+      session: string,
+      clientMessageId: string,
+      text: string,
+    ): Promise<Message | undefined> {
+      const response = await call('/api/chat/messages', {
+        method: 'POST',
+        body: { clientMessageId, text },
+        session,
+      });
+      const body = await json(response);
+      return parseMessage(isObject(body) ? body.message : undefined);
+    },
+
+    events(session: string, lastEventId: string | undefined, signal: AbortSignal) {
+      return call('/api/chat/events', {
+        session,
+        signal,
+        accept: 'text/event-stream',
+        lastEventId,
+      });
+    },
+
+    async logout(session: string): Promise<void> {
+      // keepalive: the page may be navigating away right after a sign-out.
+      await call('/api/chat/logout', { method: 'POST', session, keepalive: true });
+    },
+  };
+}

@@ -1,0 +1,272 @@
+// One chat widget on the page: it wires the identity, the messages, the outbox, the live event
+// stream and the view together. Each of those is its own module; this one only connects them.
+import { type ApiClient, createApiClient, HttpError, isTransient } from './api-client.js';
+import { backoffDelay } from './backoff.js';
+import { newClientMessageId } from './client-id.js';
+import { createEventStream, type EventStream } from './event-stream.js';
+import { Identity, type User } from './identity.js';
+import { MessageList } from './message-list.js';
+import { canSendToken, type ResolvedOptions } from './options.js';
+import { Outbox, parseOutbox } from './outbox.js';
+import type { SseEvent } from './sse-parser.js';
+import { createStorage, localStorageSource } from './storage.js';
+import type { WidgetState } from './types.js';
+import { type ChatView, createChatView } from './ui/chat-view.js';
+import { Waker } from './waker.js';
+import { DEFAULT_CONFIG, isObject, type Message, parseMessage } from './wire.js';
+
+/** A typing indicator the server forgot to turn off goes away by itself. */
+const TYPING_TIMEOUT_MS = 30_000;
+
+export class ChatWidget {
+  readonly options: ResolvedOptions;
+  readonly #api: ApiClient;
+  readonly #identity: Identity;
+  readonly #messages = new MessageList();
+  readonly #outbox: Outbox;
+  readonly #stream: EventStream;
+  readonly #waker = new Waker();
+  readonly #settled: Promise<void>;
+  #view: ChatView | undefined;
+  #open = false;
+  #unread = 0;
+  #connected = false;
+  #sync = 0;
+  #typingTimer: ReturnType<typeof setTimeout> | undefined;
+  #token: string | undefined;
+
+  constructor(options: ResolvedOptions) {
+    this.options = options;
+    const { orgId, botId, serverUrl } = options;
+    const storage = createStorage(botId, localStorageSource);
+    const api = createApiClient({
+      serverUrl,
+      orgId,
+      botId,
+      belief: () => identity.source,
+      onIdentity: (source, session) => identity.adopt(source, session),
+    });
+    this.#api = api;
+    const identity = new Identity({
+      api,
+      storage,
+      tokenAllowed: canSendToken(serverUrl),
+      onForget: () => this.#forget(),
+      onSession: () => void this.#resync(),
+    });
+    this.#identity = identity;
+    identity.user = options.user;
+    identity.setProvider(options.provider);
+
+    this.#outbox = new Outbox({
+      send: async (entry) => api.send(await identity.ready(), entry.clientMessageId, entry.text),
+      renewSession: () => identity.recover(),
+      onSent: (_entry, message) => {
+        if (message) this.#show(message, false);
+      },
+      onFailed: (entry) => {
+        this.#messages.setStatus(entry.clientMessageId, 'failed');
+        this.#render(false);
+      },
+      save: (entries) =>
+        entries.length ? storage.set('outbox', JSON.stringify(entries)) : storage.remove('outbox'),
+      sleep: this.#waker.sleep,
+    });
+    // Messages a previous page could not deliver are shown, then sent once there is a session.
+    const unsent = parseOutbox(storage.get('outbox'));
+    for (const entry of unsent) {
+      this.#messages.addPending(entry.clientMessageId, entry.text, entry.createdAt);
+    }
+    this.#outbox.restore(unsent);
+
+    this.#stream = createEventStream({
+      connect: (lastEventId, signal) => {
+        const { session } = identity;
+        if (!session) return Promise.reject(new HttpError(401, 'unauthorized', undefined));
+        return api.events(session, lastEventId, signal);
+      },
+      lastEventId: () => {
+        const seq = this.#messages.lastSeq();
+        return seq > 0 ? String(seq) : undefined;
+      },
+      onEvent: (event) => this.#onEvent(event),
+      onStatus: (connected) => {
+        this.#connected = connected;
+      },
+      onUnauthorized: () => void identity.recover(),
+      sleep: this.#waker.sleep,
+    });
+    addEventListener('online', () => this.#waker.wake());
+
+    this.#token = options.token;
+    this.#settled = identity.settle(options.token);
+    void this.#mount();
+  }
+
+  /** `init` again on the same bot: only what changed is acted on. */
+  update(options: ResolvedOptions): Promise<void> {
+    this.#identity.setProvider(options.provider);
+    const userChanged = !sameUser(options.user, this.#identity.user);
+    this.#identity.user = options.user;
+    if (options.token && options.token !== this.#token) return this.setUserToken(options.token);
+    // The token still wins over self-reported details; re-verifying it keeps the conversation.
+    if (userChanged) return this.#identity.settle(this.#token);
+    return this.#settled;
+  }
+
+  setUserToken(token: string): Promise<void> {
+    this.#token = token;
+    return this.#identity.settle(token);
+  }
+
+  logout(): Promise<void> {
+    this.#token = undefined;
+    return this.#identity.logout();
+  }
+
+  setOpen(open: boolean): void {
+    this.#open = open;
+    if (open) this.#unread = 0;
+    this.#view?.setOpen(open, this.#unread);
+  }
+
+  state(): WidgetState {
+    return {
+      initialized: true,
+      identity: this.#identity.source,
+      name: this.#identity.name,
+      open: this.#open,
+      unread: this.#unread,
+      connected: this.#connected,
+      messages: this.#messages.size,
+    };
+  }
+
+  async #mount(): Promise<void> {
+    let config = DEFAULT_CONFIG;
+    try {
+      config = await this.#api.config();
+    } catch (error) {
+      if (error instanceof HttpError && error.code === 'bot_not_found') {
+        console.error('Hilal chat: no such chatbot in this organization; the widget is not shown.');
+        return;
+      }
+      // Anything else (offline, an older server): show the chat with the default look.
+    }
+    this.#view = createChatView({
+      onToggle: (open) => this.setOpen(open),
+      onSend: (text) => this.#send(text),
+      onRetry: (clientMessageId) => {
+        this.#messages.setStatus(clientMessageId, 'sending');
+        this.#render(false);
+        this.#outbox.retry(clientMessageId);
+      },
+    });
+    this.#view.applyConfig(config);
+    this.#view.setOpen(this.#open, this.#unread);
+    this.#render(true);
+  }
+
+  #send(text: string): void {
+    const entry = { clientMessageId: newClientMessageId(), text, createdAt: Date.now() };
+    this.#messages.addPending(entry.clientMessageId, entry.text, entry.createdAt);
+    this.#render(true);
+    this.#outbox.add(entry);
+  }
+
+  /** A new session is in place: load its conversation, then listen and send what waits. */
+  async #resync(): Promise<void> {
+    const sync = ++this.#sync;
+    this.#stream.stop();
+    for (let attempt = 0; sync === this.#sync; attempt++) {
+      const { session } = this.#identity;
+      if (!session) return;
+      try {
+        const history = await this.#api.history(session);
+        if (sync !== this.#sync) return;
+        if (history.identity) this.#identity.adopt(history.identity, session);
+        this.#identity.setName(history.name);
+        this.#messages.reset(history.messages);
+        for (const message of history.messages) {
+          if (message.clientMessageId) this.#outbox.confirm(message.clientMessageId);
+        }
+        this.#render(true);
+        break;
+      } catch (error) {
+        if (error instanceof HttpError && error.status === 401) {
+          void this.#identity.recover();
+          return;
+        }
+        if (!isTransient(error) || attempt >= 4) break; // the stream still brings what is new
+        await this.#waker.sleep(backoffDelay(attempt));
+      }
+    }
+    if (sync !== this.#sync) return;
+    this.#stream.start();
+    this.#outbox.flush();
+  }
+
+  /** Another user signed in, or logout: nothing of the previous conversation stays. */
+  #forget(): void {
+    this.#sync++;
+    this.#stream.stop();
+    this.#outbox.clear();
+    this.#messages.clear();
+    this.#unread = 0;
+    this.#setTyping(null);
+    this.#view?.setOpen(this.#open, 0);
+    this.#render(false);
+  }
+
+  #onEvent(event: SseEvent): void {
+    let data: unknown;
+    try {
+      data = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    if (event.event === 'message') {
+      const message = parseMessage(data);
+      if (message) this.#show(message, true);
+    } else if (!isObject(data)) {
+      return;
+    } else if (event.event === 'typing') {
+      this.#setTyping(data.typing === true ? (data.author === 'agent' ? 'agent' : 'bot') : null);
+    } else if (event.event === 'delta') {
+      if (typeof data.replyId !== 'string' || typeof data.text !== 'string') return;
+      this.#setTyping(null);
+      this.#messages.delta(data.replyId, data.text, Date.now());
+      this.#render(false);
+    }
+  }
+
+  #show(message: Message, live: boolean): void {
+    const previous = this.#messages.upsert(message);
+    if (message.clientMessageId) this.#outbox.confirm(message.clientMessageId);
+    if (message.author !== 'visitor') {
+      this.#setTyping(null);
+      if (live && (!previous || previous.status === 'streaming')) {
+        if (!this.#open) {
+          this.#unread++;
+          this.#view?.setOpen(false, this.#unread);
+        }
+        this.#view?.announce(`${message.author === 'agent' ? 'Agent' : 'Bot'}: ${message.text}`);
+      }
+    }
+    this.#render(false);
+  }
+
+  #setTyping(author: 'bot' | 'agent' | null): void {
+    clearTimeout(this.#typingTimer);
+    this.#view?.setTyping(author);
+    if (author) this.#typingTimer = setTimeout(() => this.#setTyping(null), TYPING_TIMEOUT_MS);
+  }
+
+  #render(scrollToEnd: boolean): void {
+    this.#view?.render(this.#messages.items(), scrollToEnd);
+  }
+}
+
+function sameUser(a: User | undefined, b: User | undefined): boolean {
+  return a?.name === b?.name && a?.email === b?.email;
+}

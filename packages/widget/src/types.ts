@@ -1,0 +1,56 @@
+// The public surface of chat_v3.js (SPEC §5): what a host page may call on `window.HilalChat`.
+
+/** Who the visitor is, as far as the server has decided (SPEC §2). */
+export type IdentitySource = 'anonymous' | 'self-reported' | 'verified';
+
+/** Returns a fresh token from the host's backend, or nothing when the user is signed out. */
+export type UserTokenProvider = () =>
+  | Promise<string | null | undefined>
+  | string
+  | null
+  | undefined;
+
+export interface InitOptions {
+  /** `org_…` */
+  readonly organizationId: string;
+  /** `bot_…` */
+  readonly botId: string;
+  /** An HS256 token signed by the host's backend; verified by the server before it is trusted. */
+  readonly userToken?: string | null | undefined;
+  /** Self-reported details, used for display only. */
+  readonly user?: { readonly name?: string | undefined; readonly email?: string | undefined };
+  /** Asked for a fresh token shortly before the current one expires. */
+  readonly userTokenProvider?: UserTokenProvider | undefined;
+  /** The Hilal server; defaults to the origin chat_v3.js was loaded from. */
+  readonly serverUrl?: string | undefined;
+}
+
+/** A read-only snapshot for host pages and tests; never holds a token or a credential. */
+export interface WidgetState {
+  readonly initialized: boolean;
+  readonly identity: IdentitySource;
+  /** The name the server knows for this session (verified or self-reported), if any. */
+  readonly name: string | null;
+  readonly open: boolean;
+  /** Bot and agent messages that arrived while the panel was closed. */
+  readonly unread: number;
+  /** Whether the live event stream is connected. */
+  readonly connected: boolean;
+  readonly messages: number;
+}
+
+export interface HilalChatApi {
+  readonly version: string;
+  /**
+   * Starts the widget; idempotent. Throws `TypeError` on invalid options. The promise resolves
+   * once the identity is settled (verified, or fallen back to anonymous); it never rejects.
+   */
+  init(options: InitOptions): Promise<void>;
+  /** Verifies a new token (e.g. after sign-in). A different user starts a fresh conversation. */
+  setUserToken(token: string): Promise<void>;
+  /** Forgets the identity and this browser's conversation (shared devices). */
+  logout(): Promise<void>;
+  open(): void;
+  close(): void;
+  state(): WidgetState;
+}

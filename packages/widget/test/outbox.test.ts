@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { HttpError } from '../src/api-client.js';
+import { Outbox, type OutboxEntry, type OutboxOptions, parseOutbox } from '../src/outbox.js';
+import type { Message } from '../src/wire.js';
+
+const entry = (id: string): OutboxEntry => ({
+  clientMessageId: id,
+  text: `text ${id}`,
+  createdAt: 1,
+});
+const stored = (e: OutboxEntry): Message => ({
+  id: `msg_${e.clientMessageId}`,
+  seq: 1,
+  conversationId: 'cnv_1',
+  clientMessageId: e.clientMessageId,
+  author: 'visitor',
+  text: e.text,
+  identitySource: 'anonymous',
+  createdAt: 1,
+});
+
+/** An outbox whose sends follow a script of outcomes; sleeps only record their length. */
+function harness(outcomes: Array<'ok' | Error>, overrides: Partial<OutboxOptions> = {}) {
+  const log = {
+    sends: [] as string[],
+    sleeps: [] as number[],
+    sent: [] as string[],
+    failed: [] as string[],
+    saved: [] as string[][],
+    renewals: 0,
+  };
+  let settle: () => void = () => {};
+  const idle = () => new Promise<void>((resolve) => (settle = resolve));
+  const outbox = new Outbox({
+    send: async (e) => {
+      log.sends.push(e.clientMessageId);
+      const outcome = outcomes.shift() ?? 'ok';
+      if (outcome !== 'ok') throw outcome;
+      return stored(e);
+    },
+    renewSession: async () => {
+      log.renewals++;
+    },
+    onSent: (e) => {
+      log.sent.push(e.clientMessageId);
+      if (outbox.entries().length === 0) settle();
+    },
+    onFailed: (e) => {
+      log.failed.push(e.clientMessageId);
+      settle();
+    },
+    save: (entries) => log.saved.push(entries.map((e) => e.clientMessageId)),
+    sleep: async (ms) => {
+      log.sleeps.push(ms);
+    },
+    random: () => 0,
+    ...overrides,
+  });
+  return { outbox, log, idle };
+}
+
+const offline = () => new TypeError('Failed to fetch');
+
+describe('Outbox', () => {
+  test('retries a flaky send with backoff and the same client id', async () => {
+    const { outbox, log, idle } = harness([
+      offline(),
+      new HttpError(503, 'unavailable', undefined),
+    ]);
+    const done = idle();
+    outbox.add(entry('c1'));
+    await done;
+    assert.deepEqual(log.sends, ['c1', 'c1', 'c1']);
+    assert.deepEqual(log.sleeps, [500, 1000]);
+    assert.deepEqual(log.sent, ['c1']);
+    assert.deepEqual(log.saved, [['c1'], []]);
+  });
+
+  test('Retry-After wins over the backoff', async () => {
+    const { outbox, log, idle } = harness([new HttpError(429, 'rate_limited', 7000)]);
+    const done = idle();
+    outbox.add(entry('c1'));
+    await done;
+    assert.deepEqual(log.sleeps, [7000]);
+  });
+
+  test('sends in order, one at a time', async () => {
+    const { outbox, log, idle } = harness([offline()]);
+    const done = idle();
+    outbox.add(entry('c1'));
+    outbox.add(entry('c2'));
+    await done;
+    assert.deepEqual(log.sends, ['c1', 'c1', 'c2']);
+    assert.deepEqual(log.sent, ['c1', 'c2']);
+  });
+
+  test('gives up after maxAttempts; the retry button sends again under the same id', async () => {
+    const { outbox, log, idle } = harness([offline(), offline(), offline()], { maxAttempts: 3 });
+    let done = idle();
+    outbox.add(entry('c1'));
+    await done;
+    assert.deepEqual(log.failed, ['c1']);
+    assert.deepEqual(log.sent, []);
+    assert.ok(outbox.has('c1'), 'a failed message stays in the outbox (and in storage)');
+    done = idle();
+    outbox.retry('c1');
+    await done;
+    assert.deepEqual(log.sends, ['c1', 'c1', 'c1', 'c1']);
+    assert.deepEqual(log.sent, ['c1']);
+  });
+
+  test('a request the server refuses (413) fails at once', async () => {
+    const { outbox, log, idle } = harness([new HttpError(413, 'message_too_long', undefined)]);
+    const done = idle();
+    outbox.add(entry('c1'));
+    await done;
+    assert.deepEqual(log.sends, ['c1']);
+    assert.deepEqual(log.failed, ['c1']);
+  });
+
+  test('a refused session (401) is renewed, then the same message is sent again', async () => {
+    const { outbox, log, idle } = harness([new HttpError(401, 'unauthorized', undefined)]);
+    const done = idle();
+    outbox.add(entry('c1'));
+    await done;
+    assert.equal(log.renewals, 1);
+    assert.deepEqual(log.sends, ['c1', 'c1']);
+    assert.deepEqual(log.sleeps, []);
+  });
+
+  test('a message confirmed by the event stream is not sent again', async () => {
+    const sends: string[] = [];
+    const outbox: Outbox = new Outbox({
+      send: async (e) => {
+        sends.push(e.clientMessageId);
+        throw offline();
+      },
+      renewSession: async () => {},
+      onSent: () => {},
+      onFailed: () => assert.fail('not failed'),
+      save: () => {},
+      // The stored message arrives on the stream while the send is waiting to be retried.
+      sleep: async () => outbox.confirm('c1'),
+    });
+    outbox.add(entry('c1'));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(sends, ['c1']);
+    assert.equal(outbox.has('c1'), false);
+  });
+
+  test('clear abandons a send in flight', async () => {
+    const sends: string[] = [];
+    let release: () => void = () => {};
+    const outbox = new Outbox({
+      send: async (e) => {
+        sends.push(e.clientMessageId);
+        await new Promise<void>((resolve) => (release = resolve));
+        throw offline();
+      },
+      renewSession: async () => {},
+      onSent: () => assert.fail('not sent'),
+      onFailed: () => assert.fail('not failed'),
+      save: () => {},
+      sleep: async () => {},
+    });
+    outbox.add(entry('c1'));
+    outbox.clear();
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(sends, ['c1']);
+    assert.deepEqual(outbox.entries(), []);
+  });
+
+  test('restored entries are sent on flush', async () => {
+    const { outbox, log, idle } = harness([]);
+    outbox.restore([entry('c1'), entry('c2'), entry('c1')]);
+    const done = idle();
+    outbox.flush();
+    await done;
+    assert.deepEqual(log.sends, ['c1', 'c2']);
+  });
+});
+
+describe('parseOutbox', () => {
+  test('keeps well-formed entries only', () => {
+    assert.deepEqual(
+      parseOutbox(JSON.stringify([entry('c1'), { clientMessageId: 2 }, null, 'x', entry('c2')])),
+      [entry('c1'), entry('c2')],
+    );
+    assert.deepEqual(parseOutbox(null), []);
+    assert.deepEqual(parseOutbox('{'), []);
+    assert.deepEqual(parseOutbox('{"a":1}'), []);
+  });
+});
