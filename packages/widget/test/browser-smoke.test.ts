@@ -215,6 +215,28 @@ describe('chat_v3.js in Chromium', { skip: !fs.existsSync(CHROMIUM) && `no ${CHR
 
     await page.keyboard.press('Escape');
     assert.equal(await page.evaluate(() => window.HilalChat?.state().open), false);
+
+    // init is idempotent for the same bot, and refuses to switch to another one.
+    const again = await page.evaluate(
+      async ({ org, bot }) => {
+        const hilal = window.HilalChat;
+        if (!hilal) throw new Error('no HilalChat');
+        await Promise.race([
+          hilal.init({ organizationId: org, botId: bot }),
+          new Promise((resolve) => setTimeout(resolve, 50)),
+        ]);
+        let other = 'no error';
+        try {
+          await hilal.init({ organizationId: org, botId: 'bot_ffffffffffffffffffffffff' });
+        } catch (error) {
+          other = error instanceof TypeError ? error.message : String(error);
+        }
+        return { hosts: document.querySelectorAll('hilal-chat').length, other };
+      },
+      { org: ORG, bot: BOT },
+    );
+    assert.equal(again.hosts, 1);
+    assert.match(again.other, /^HilalChat\.init: already started for bot_0123/);
     assert.deepEqual(pageErrors, []);
     await page.close();
   });

@@ -60,8 +60,16 @@ export function createChatView(handlers: ChatViewHandlers): ChatView {
   const launcher = createLauncher(() => handlers.onToggle(panel.hidden), 'hilal-panel');
   const live = h('div', { class: 'sr', 'aria-live': 'polite' });
   const root = h('div', { class: 'root' }, panel, launcher.element, live);
-  const style = h('style', {}, STYLES);
-  shadow.append(style, root);
+  // A constructed sheet is not inline CSS, so a host page's strict CSP (`style-src` without
+  // 'unsafe-inline') does not block it; older browsers get a <style> element.
+  if ('adoptedStyleSheets' in shadow && 'replaceSync' in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLES);
+    shadow.adoptedStyleSheets = [sheet];
+  } else {
+    shadow.append(h('style', {}, STYLES));
+  }
+  shadow.append(root);
   launcher.update(false, 0);
 
   close.addEventListener('click', () => handlers.onToggle(false));
