@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
+import { VERIFY_DETAILS, VERIFY_REASONS } from '../src/identity/verify-reasons.js';
 import { DIALECTS } from './support/databases.js';
 import { runHilal } from './support/run-hilal.js';
 import { type SeededBot, seedBot, startTestApp, type TestApp } from './support/test-app.js';
@@ -138,3 +140,28 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('the customer guide, docs/identify-users.md', () => {
+  const guide = fs.readFileSync(
+    new URL('../../../../docs/identify-users.md', import.meta.url),
+    'utf8',
+  );
+
+  it('shows the exact jsonwebtoken call tested above', () => {
+    assert.ok(
+      guide.includes(
+        "jwt.sign({ sub: user.id, name: user.name, email: user.email }, process.env.HILAL_WIDGET_SECRET, { algorithm: 'HS256', expiresIn: '10m' })",
+      ),
+    );
+    assert.ok(guide.includes('algorithm="HS256"'));
+  });
+
+  it('has one row for every failure reason and detail code, with its reason', () => {
+    for (const [detail, { reason }] of Object.entries(VERIFY_DETAILS)) {
+      assert.ok(guide.includes(`| \`${reason}\` | \`${detail}\` |`), `row for ${reason}/${detail}`);
+    }
+    for (const reason of Object.keys(VERIFY_REASONS)) {
+      assert.ok(guide.includes(`\`${reason}\``), reason);
+    }
+  });
+});
