@@ -15,7 +15,13 @@ export interface CookieOptions {
 
 /** An HttpOnly, SameSite=Strict cookie scoped to the API. */
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
-  const parts = [`${name}=${value}`, 'Path=/api', 'HttpOnly', 'SameSite=Strict', `Max-Age=${options.maxAgeS}`];
+  const parts = [
+    `${name}=${value}`,
+    'Path=/api',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${options.maxAgeS}`,
+  ];
   if (options.secure) parts.push('Secure');
   return parts.join('; ');
 }

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { carryOverToVerified } from '../chat/chat-contacts.js';
 import { errorBody, HilalError } from '../errors.js';
 import { isId } from '../ids.js';
 import type { AppServices } from '../services.js';
@@ -106,22 +107,26 @@ export function registerVerifyJwtRoute(app: FastifyInstance, services: AppServic
 
       counters.add(orgId, botId, 'verify:verified');
       if (result.longLived) counters.add(orgId, botId, 'verify:long_lived');
+      // This browser carries over (its visitor id, and so its conversation), unless it was
+      // signed in as somebody else: a different user never inherits another's browser.
       const previous = await services.currentWidgetSession(request, orgId, botId);
-      const { credential } = await issueWidgetSession(
-        db,
-        {
-          organizationId: orgId,
-          chatbotId: botId,
-          visitorId: previous?.visitorId ?? newVisitorId(),
-          identity: 'verified',
-          sub: result.claims.sub,
-          name: result.claims.name,
-          email: result.claims.email,
-          secretRef: signing.secretRef,
-          verifiedUntil: result.expiresAt,
-        },
-        nowMs,
-      );
+      const sameBrowser =
+        previous !== undefined && (previous.sub === null || previous.sub === result.claims.sub);
+      const session = {
+        organizationId: orgId,
+        chatbotId: botId,
+        visitorId: sameBrowser ? previous.visitorId : newVisitorId(),
+        identity: 'verified',
+        sub: result.claims.sub,
+        name: result.claims.name,
+        email: result.claims.email,
+        secretRef: signing.secretRef,
+        verifiedUntil: result.expiresAt,
+      } as const;
+      const { credential } = await issueWidgetSession(db, session, nowMs);
+      if (sameBrowser) {
+        await carryOverToVerified(db, { ...session, ...result.claims }, nowMs);
+      }
       return {
         verified: true,
         claims: result.claims,

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, IdentityState } from '../db/schema.js';
+import { inOrganization } from '../db/tenancy.js';
 import { newId } from '../ids.js';
 
 /** How long a widget session lives without use; a verified one is verified only until `exp`. */
@@ -119,4 +120,17 @@ export function newVisitorId(): string {
 
 function hashCredential(credential: string): string {
   return createHash('sha256').update(credential).digest('hex');
+}
+
+/** Ends a session (the widget's logout); the credential stops working at once. */
+export async function deleteWidgetSession(
+  db: Kysely<Database>,
+  organizationId: string,
+  id: string,
+): Promise<void> {
+  await db
+    .deleteFrom('widget_sessions')
+    .where(inOrganization('widget_sessions', organizationId))
+    .where('id', '=', id)
+    .execute();
 }

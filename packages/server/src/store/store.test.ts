@@ -24,7 +24,10 @@ for (const [name, create] of implementations) {
     it('counts hits within the sliding window and reports the oldest', async () => {
       const t0 = 1_000_000;
       assert.deepEqual(await store.hitWindow('a', t0, 60_000, 100), { count: 1, oldestMs: t0 });
-      assert.deepEqual(await store.hitWindow('a', t0 + 10_000, 60_000, 100), { count: 2, oldestMs: t0 });
+      assert.deepEqual(await store.hitWindow('a', t0 + 10_000, 60_000, 100), {
+        count: 2,
+        oldestMs: t0,
+      });
       assert.deepEqual(await store.hitWindow('a', t0 + 60_000, 60_000, 100), {
         count: 2,
         oldestMs: t0 + 10_000,
@@ -39,20 +42,28 @@ for (const [name, create] of implementations) {
 
     it('publishes to every subscriber of a channel, and stops after unsubscribe', async () => {
       const received: string[] = [];
-      const done = new Promise<void>((resolve) => {
-        void store
-          .subscribe('events', (message) => {
-            received.push(message);
-            if (received.length === 2) resolve();
-          })
-          .then(async (unsubscribe) => {
-            await store.publish('events', 'one');
-            await store.publish('events', 'two');
-            await done;
-            await unsubscribe();
-          });
+      let wake: () => void = () => {};
+      const twoArrived = new Promise<void>((resolve) => {
+        wake = resolve;
       });
-      await done;
+      const unsubscribe = await store.subscribe('events', (message) => {
+        received.push(message);
+        if (received.length === 2) wake();
+      });
+      await store.publish('events', 'one');
+      await store.publish('events', 'two');
+      await twoArrived;
+      await unsubscribe();
+      await store.publish('events', 'three');
+      // A marker on a second channel: once it has arrived, 'three' would have too.
+      let markerArrived: () => void = () => {};
+      const marker = new Promise<void>((resolve) => {
+        markerArrived = resolve;
+      });
+      const stopMarker = await store.subscribe('marker', () => markerArrived());
+      await store.publish('marker', 'x');
+      await marker;
+      await stopMarker();
       assert.deepEqual(received, ['one', 'two']);
     });
   });

@@ -27,6 +27,7 @@ export async function up(db: Kysely<any>, { dialect }: MigrationContext): Promis
     .createIndex('contacts_bot_visitor')
     .on('contacts')
     .columns(['chatbot_id', 'visitor_id'])
+    .unique()
     .execute();
 
   await db.schema

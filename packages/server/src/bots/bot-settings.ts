@@ -1,0 +1,52 @@
+/** A bot's widget settings (SPEC §5 appearance, allowed origins), parsed from its JSON column. */
+export interface BotSettings {
+  readonly title: string;
+  readonly color: string;
+  readonly position: 'right' | 'left';
+  readonly welcome: string;
+  /** Origins that may embed the bot; empty means any. */
+  readonly allowedOrigins: readonly string[];
+}
+
+export const DEFAULT_SETTINGS: BotSettings = {
+  title: 'Chat with us',
+  color: '#0f766e',
+  position: 'right',
+  welcome: 'Hi! Ask us anything.',
+  allowedOrigins: [],
+};
+
+/** Reads stored settings; anything missing or ill-typed takes its default, never throws. */
+export function parseBotSettings(json: string, botName?: string): BotSettings {
+  let raw: Record<string, unknown> = {};
+  try {
+    const value: unknown = JSON.parse(json);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      raw = value as Record<string, unknown>;
+  } catch {
+    // A damaged settings column must not take the widget down: defaults apply.
+  }
+  const text = (key: string, fallback: string, max = 200) => {
+    const value = raw[key];
+    return typeof value === 'string' && value.trim() !== '' && value.length <= max
+      ? value
+      : fallback;
+  };
+  const color = text('color', DEFAULT_SETTINGS.color);
+  const origins = Array.isArray(raw.allowedOrigins)
+    ? raw.allowedOrigins.filter((o): o is string => typeof o === 'string')
+    : [];
+  return {
+    title: text('title', botName ?? DEFAULT_SETTINGS.title),
+    color: /^#[0-9a-fA-F]{6}$/.test(color) ? color : DEFAULT_SETTINGS.color,
+    position: raw.position === 'left' ? 'left' : 'right',
+    welcome: text('welcome', DEFAULT_SETTINGS.welcome, 1000),
+    allowedOrigins: origins,
+  };
+}
+
+/** Whether a request from `origin` may use the bot (no Origin header: not a browser, allowed). */
+export function originAllowed(settings: BotSettings, origin: string | undefined): boolean {
+  if (origin === undefined || settings.allowedOrigins.length === 0) return true;
+  return settings.allowedOrigins.includes(origin);
+}

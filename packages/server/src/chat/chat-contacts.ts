@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { ChatCaller } from './chat-caller.js';
+import {
+  type Contact,
+  findVisitorContactId,
+  upsertVerifiedContact,
+  upsertVisitorContact,
+} from './contacts-repository.js';
+import { moveConversations } from './conversations-repository.js';
+
+/**
+ * The contact a caller speaks as (SPEC §2): a verified caller is the bot's contact for that `sub`,
+ * on any device; everyone else is this browser's contact. A verified session past its `exp` or
+ * its secret is this browser again, so it no longer sees the verified history.
+ */
+export function ensureContact(
+  db: Kysely<Database>,
+  caller: ChatCaller,
+  now: number,
+): Promise<Contact> {
+  const { session } = caller;
+  const key = { organizationId: session.organizationId, chatbotId: session.chatbotId };
+  if (caller.identity === 'verified' && session.sub !== null) {
+    return upsertVerifiedContact(
+      db,
+      { ...key, sub: session.sub, name: session.name, email: session.email },
+      now,
+    );
+  }
+  const selfReported = caller.identity === 'self-reported';
+  return upsertVisitorContact(
+    db,
+    {
+      ...key,
+      visitorId: session.visitorId,
+      name: selfReported ? session.name : null,
+      email: selfReported ? session.email : null,
+    },
+    now,
+  );
+}
+
+/**
+ * When a browser signs in, the conversation it had as an anonymous or self-reported visitor
+ * carries over to the verified identity (issue: "that conversation carries over").
+ */
+export async function carryOverToVerified(
+  db: Kysely<Database>,
+  browser: {
+    readonly organizationId: string;
+    readonly chatbotId: string;
+    readonly visitorId: string;
+    readonly sub: string;
+    readonly name?: string | undefined;
+    readonly email?: string | undefined;
+  },
+  now: number,
+): Promise<void> {
+  const key = { organizationId: browser.organizationId, chatbotId: browser.chatbotId };
+  const visitorContactId = await findVisitorContactId(db, { ...key, visitorId: browser.visitorId });
+  if (visitorContactId === undefined) return;
+  const claims = { sub: browser.sub, name: browser.name ?? null, email: browser.email ?? null };
+  const verified = await upsertVerifiedContact(db, { ...key, ...claims }, now);
+  await moveConversations(db, browser.organizationId, visitorContactId, verified.id);
+}

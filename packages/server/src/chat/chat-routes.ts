@@ -1,0 +1,147 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { HilalError } from '../errors.js';
+import { deleteWidgetSession } from '../identity/widget-sessions.js';
+import type { AppServices } from '../services.js';
+import { authenticateChat, type ChatCaller } from './chat-caller.js';
+import { ensureContact } from './chat-contacts.js';
+import { publishChatEvent } from './chat-events.js';
+import {
+  createConversation,
+  findOpenConversation,
+  touchConversation,
+} from './conversations-repository.js';
+import { insertMessage, listMessages } from './messages-repository.js';
+import type { ReplyService } from './reply-service.js';
+
+export const MAX_MESSAGE_LENGTH = 4000;
+const MESSAGES_PER_MINUTE = 30;
+
+const PostMessageBody = Type.Object({
+  clientMessageId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+  text: Type.String(),
+});
+
+/** The chat API under `/api/chat/` (docs/widget-api.md), authenticated by the widget session. */
+export function registerChatRoutes(
+  app: FastifyInstance,
+  services: AppServices,
+  replies: ReplyService,
+): void {
+  const { db, now, store } = services;
+
+  app.get('/api/chat/history', async (request, reply) => {
+    const caller = await authenticateChat(request, reply, services);
+    const contact = await ensureContact(db, caller, now());
+    const conversation = await findOpenConversation(db, caller.session.organizationId, contact.id);
+    const messages = conversation
+      ? await listMessages(db, caller.session.organizationId, conversation.id)
+      : [];
+    return {
+      identity: caller.identity,
+      name: displayName(caller),
+      conversationId: conversation?.id ?? null,
+      messages,
+    };
+  });
+
+  app.post<{ Body: Static<typeof PostMessageBody> }>(
+    '/api/chat/messages',
+    { bodyLimit: 16 * 1024, schema: { body: PostMessageBody } },
+    async (request, reply) => {
+      const caller = await authenticateChat(request, reply, services);
+      const text = request.body.text.trim();
+      if (text === '') throw new HilalError('invalid_request');
+      if ([...text].length > MAX_MESSAGE_LENGTH) throw new HilalError('message_too_long');
+      const { organizationId, chatbotId } = caller.session;
+
+      const nowMs = now();
+      const window = await store.hitWindow(
+        `chat-messages:${caller.session.id}`,
+        nowMs,
+        60_000,
+        MESSAGES_PER_MINUTE + 1,
+      );
+      if (window.count > MESSAGES_PER_MINUTE) {
+        const retryAfter = Math.max(1, Math.ceil((window.oldestMs + 60_000 - nowMs) / 1000));
+        throw new HilalError('rate_limited', { 'Retry-After': String(retryAfter) });
+      }
+
+      const contact = await ensureContact(db, caller, nowMs);
+      const conversation =
+        (await findOpenConversation(db, organizationId, contact.id)) ??
+        (await createConversation(
+          db,
+          { organizationId, chatbotId, contactId: contact.id, identity: caller.identity },
+          nowMs,
+        ));
+      const stored = await insertMessage(
+        db,
+        {
+          organizationId,
+          conversationId: conversation.id,
+          clientMessageId: request.body.clientMessageId,
+          author: 'visitor',
+          text,
+          identitySource: caller.identity,
+        },
+        nowMs,
+      );
+      if (!stored.duplicate) {
+        await touchConversation(
+          db,
+          organizationId,
+          conversation.id,
+          { identity: caller.identity },
+          nowMs,
+        );
+        await publishChatEvent(store, contact.id, { type: 'message', message: stored.message });
+        if (conversation.status === 'bot') {
+          const { session } = caller;
+          replies.respond({
+            organizationId,
+            chatbotId,
+            botName: caller.botName,
+            conversation,
+            contact,
+            identity: caller.identity,
+            text,
+            ...(caller.identity === 'verified' && session.sub !== null
+              ? {
+                  verified: {
+                    sub: session.sub,
+                    ...optional('name', session.name),
+                    ...optional('email', session.email),
+                  },
+                }
+              : {}),
+            ...(caller.identity === 'self-reported'
+              ? {
+                  selfReported: {
+                    ...optional('name', session.name),
+                    ...optional('email', session.email),
+                  },
+                }
+              : {}),
+          });
+        }
+      }
+      return { message: stored.message, duplicate: stored.duplicate };
+    },
+  );
+
+  app.post('/api/chat/logout', async (request, reply) => {
+    const caller = await authenticateChat(request, reply, services);
+    await deleteWidgetSession(db, caller.session.organizationId, caller.session.id);
+    return reply.code(204).send();
+  });
+}
+
+/** The name the widget may show: a verified name, or what the visitor said (display only). */
+function displayName(caller: ChatCaller): string | null {
+  return caller.identity === 'anonymous' ? null : caller.session.name;
+}
+
+function optional<K extends string>(key: K, value: string | null): { [P in K]?: string } {
+  return (value === null ? {} : { [key]: value }) as { [P in K]?: string };
+}

@@ -1,0 +1,112 @@
+import type { Kysely } from 'kysely';
+import type { ConversationStatus, Database, IdentityState } from '../db/schema.js';
+import { inOrganization } from '../db/tenancy.js';
+import { newId } from '../ids.js';
+
+export interface Conversation {
+  readonly id: string;
+  readonly contactId: string;
+  readonly status: ConversationStatus;
+  readonly identity: IdentityState;
+}
+
+const COLUMNS = ['id', 'contact_id', 'status', 'identity'] as const;
+
+function toConversation(row: {
+  id: string;
+  contact_id: string;
+  status: ConversationStatus;
+  identity: IdentityState;
+}) {
+  return { id: row.id, contactId: row.contact_id, status: row.status, identity: row.identity };
+}
+
+/** The contact's most recently active conversation that is not closed. */
+export async function findOpenConversation(
+  db: Kysely<Database>,
+  organizationId: string,
+  contactId: string,
+): Promise<Conversation | undefined> {
+  const row = await db
+    .selectFrom('conversations')
+    .select(COLUMNS)
+    .where(inOrganization('conversations', organizationId))
+    .where('contact_id', '=', contactId)
+    .where('status', '!=', 'closed')
+    .orderBy('last_activity_at', 'desc')
+    .orderBy('id')
+    .executeTakeFirst();
+  return row && toConversation(row);
+}
+
+export async function findConversation(
+  db: Kysely<Database>,
+  organizationId: string,
+  conversationId: string,
+): Promise<Conversation | undefined> {
+  const row = await db
+    .selectFrom('conversations')
+    .select(COLUMNS)
+    .where(inOrganization('conversations', organizationId))
+    .where('id', '=', conversationId)
+    .executeTakeFirst();
+  return row && toConversation(row);
+}
+
+export async function createConversation(
+  db: Kysely<Database>,
+  values: { organizationId: string; chatbotId: string; contactId: string; identity: IdentityState },
+  now: number,
+): Promise<Conversation> {
+  const conversation: Conversation = {
+    id: newId('cnv'),
+    contactId: values.contactId,
+    status: 'bot',
+    identity: values.identity,
+  };
+  await db
+    .insertInto('conversations')
+    .values({
+      id: conversation.id,
+      organization_id: values.organizationId,
+      chatbot_id: values.chatbotId,
+      contact_id: values.contactId,
+      identity: values.identity,
+      status: 'bot',
+      created_at: now,
+      last_activity_at: now,
+    })
+    .execute();
+  return conversation;
+}
+
+export async function touchConversation(
+  db: Kysely<Database>,
+  organizationId: string,
+  conversationId: string,
+  changes: { identity?: IdentityState; status?: ConversationStatus },
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('conversations')
+    .set({ last_activity_at: now, ...changes })
+    .where(inOrganization('conversations', organizationId))
+    .where('id', '=', conversationId)
+    .execute();
+}
+
+/** Moves a browser's conversations to the verified contact that browser just signed in as. */
+export async function moveConversations(
+  db: Kysely<Database>,
+  organizationId: string,
+  fromContactId: string,
+  toContactId: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('conversations')
+    .set({ contact_id: toContactId })
+    .where(inOrganization('conversations', organizationId))
+    .where('contact_id', '=', fromContactId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,114 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database, IdentityState } from '../db/schema.js';
+import { newId } from '../ids.js';
+import type { Store } from '../store/store.js';
+import { publishChatEvent } from './chat-events.js';
+import { type Contact, setContactEmail } from './contacts-repository.js';
+import { type Conversation, touchConversation } from './conversations-repository.js';
+import { listKnowledgeEntries } from './knowledge/knowledge-repository.js';
+import { searchKnowledge } from './knowledge/knowledge-search.js';
+import { insertMessage, listMessages } from './messages-repository.js';
+import type { ReplyContext, Responder } from './responder/responder.js';
+
+export interface ReplyRequest {
+  readonly organizationId: string;
+  readonly chatbotId: string;
+  readonly botName: string;
+  readonly conversation: Conversation;
+  readonly contact: Contact;
+  readonly identity: IdentityState;
+  readonly verified?: ReplyContext['verified'];
+  readonly selfReported?: ReplyContext['selfReported'];
+  readonly text: string;
+}
+
+export interface ReplyService {
+  /** Starts the bot's reply in the background; events carry it to the widget. */
+  respond(request: ReplyRequest): void;
+  /** Resolves when every reply under way has been stored (shutdown, tests). */
+  drain(): Promise<void>;
+}
+
+const HISTORY_FOR_CONTEXT = 20;
+
+export function createReplyService(deps: {
+  db: Kysely<Database>;
+  store: Store;
+  responder: Responder;
+  now: () => number;
+  log: FastifyBaseLogger;
+}): ReplyService {
+  const { db, store, responder, now, log } = deps;
+  const inFlight = new Set<Promise<void>>();
+
+  async function run(request: ReplyRequest): Promise<void> {
+    const { organizationId, chatbotId, conversation, contact } = request;
+    const publish = (event: Parameters<typeof publishChatEvent>[2]) =>
+      publishChatEvent(store, contact.id, event).catch(() => {});
+    await publish({ type: 'typing', author: 'bot', typing: true });
+    try {
+      const [history, entries] = await Promise.all([
+        listMessages(db, organizationId, conversation.id, { limit: HISTORY_FOR_CONTEXT }),
+        listKnowledgeEntries(db, organizationId, chatbotId),
+      ]);
+      const replyId = newId('msg');
+      const context: ReplyContext = {
+        botName: request.botName,
+        identity: request.identity,
+        ...(request.verified ? { verified: request.verified } : {}),
+        ...(request.selfReported ? { selfReported: request.selfReported } : {}),
+        history: history.map((message) => ({ author: message.author, text: message.text })),
+        text: request.text,
+        knowledge: searchKnowledge(entries, request.text),
+        ...(contact.kind === 'visitor' && contact.email && request.identity === 'anonymous'
+          ? { followUpEmail: contact.email }
+          : {}),
+      };
+      const reply = await responder.reply(context, {
+        delta: (text) => void publish({ type: 'delta', replyId, text }),
+      });
+      const { message } = await insertMessage(
+        db,
+        {
+          id: replyId,
+          organizationId,
+          conversationId: conversation.id,
+          clientMessageId: null,
+          author: 'bot',
+          text: reply.text,
+          identitySource: request.identity,
+        },
+        now(),
+      );
+      await touchConversation(
+        db,
+        organizationId,
+        conversation.id,
+        reply.handoff ? { status: 'human' } : {},
+        now(),
+      );
+      if (reply.capturedEmail && request.identity !== 'verified') {
+        await setContactEmail(db, organizationId, contact.id, reply.capturedEmail, now());
+      }
+      await publish({ type: 'message', message });
+    } catch (error) {
+      log.error(
+        { err: error instanceof Error ? { type: error.name, stack: error.stack } : {} },
+        'bot reply failed',
+      );
+    } finally {
+      await publish({ type: 'typing', author: 'bot', typing: false });
+    }
+  }
+
+  return {
+    respond(request) {
+      const task = run(request).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    },
+    async drain() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
