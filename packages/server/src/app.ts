@@ -10,11 +10,14 @@ import { createOpenAiResponder } from './chat/responder/openai-responder.js';
 import type { Responder } from './chat/responder/responder.js';
 import { registerWidgetRoutes } from './chat/widget-routes.js';
 import { registerWidgetScriptRoute } from './chat/widget-script-route.js';
+import { registerDemoRoutes } from './demo/demo-routes.js';
+import type { DemoIds } from './demo/seed-demo.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { installTransportSecurity } from './http/transport-security.js';
 import { installWidgetCors } from './http/widget-cors.js';
 import { registerVerifyJwtRoute } from './identity/verify-jwt-route.js';
+import { registerInboxRoutes } from './inbox/inbox-routes.js';
 import { loggerOptions } from './logger.js';
 import type { AppServices } from './services.js';
 
@@ -30,6 +33,8 @@ export interface AppOptions {
   readonly logStream?: DestinationStream;
   /** Replaces the configured responder (tests). */
   readonly responder?: Responder;
+  /** The demo organization and bot, when `/demo` is to be served. */
+  readonly demo?: DemoIds;
 }
 
 /**
@@ -74,5 +79,7 @@ export async function buildApp(
   registerChatEventsRoute(app, services);
   registerAuthRoutes(app, services);
   registerBotSecretRoutes(app, services);
+  registerInboxRoutes(app, services);
+  if (options.demo) registerDemoRoutes(app, services, options.demo);
   return app;
 }

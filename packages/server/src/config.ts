@@ -21,6 +21,8 @@ export interface Config {
   readonly verifyFailuresPerMin: number;
   readonly trustedProxies: readonly string[];
   readonly production: boolean;
+  /** Seed a demo organization on an empty database and serve `/demo` (HILAL_DEMO; on unless production). */
+  readonly demo: boolean;
   readonly llm: LlmConfig | undefined;
 }
 
@@ -93,6 +95,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     ),
     trustedProxies: parseTrustedProxies(get('HILAL_TRUSTED_PROXIES')),
     production: get('NODE_ENV') === 'production',
+    demo: parseDemo(get('HILAL_DEMO'), get('NODE_ENV') === 'production'),
     llm: parseLlm(get),
   };
   return Object.freeze(config);
@@ -176,6 +179,13 @@ function parseTrustedProxies(raw: string | undefined): string[] {
       }
       return entry;
     });
+}
+
+function parseDemo(raw: string | undefined, production: boolean): boolean {
+  if (raw === undefined) return !production;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new ConfigError('HILAL_DEMO', 'must be 1, 0, true or false');
 }
 
 function parseLlm(get: (name: string) => string | undefined): LlmConfig | undefined {

@@ -1,12 +1,17 @@
 import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
+import { seedDemo } from '../demo/seed-demo.js';
 import { openServices } from '../services.js';
 
 /** `hilal serve`: the only place that listens. Resolves when the server has shut down. */
 export async function serve(config: Config): Promise<void> {
   const services = await openServices(config);
-  const app = await buildApp(services);
-  await app.listen({ port: config.port, host: config.host });
+  const demo = config.demo
+    ? await seedDemo(services, (text) => process.stdout.write(text))
+    : undefined;
+  const app = await buildApp(services, demo ? { demo } : {});
+  const address = await app.listen({ port: config.port, host: config.host });
+  if (demo) process.stdout.write(`Demo page: ${address}/demo\n`);
 
   await new Promise<void>((resolve) => {
     const stop = () => {
