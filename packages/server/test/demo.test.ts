@@ -25,7 +25,11 @@ describe('the demo: created once on an empty database, served at /demo', () => {
 
       const app = await buildApp(t.services, { demo: ids });
       try {
-        const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: DEMO_OWNER_EMAIL, password } });
+        const login = await app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email: DEMO_OWNER_EMAIL, password },
+        });
         assert.equal(login.statusCode, 200);
         assert.equal(login.json().user.role, 'owner');
 
@@ -66,7 +70,10 @@ describe('the demo: created once on an empty database, served at /demo', () => {
   it('does nothing on a database that already has an organization', async () => {
     const t = await startTestApp('sqlite');
     try {
-      await t.services.db.insertInto('organizations').values({ id: 'org_existing', name: 'Existing', created_at: 1 }).execute();
+      await t.services.db
+        .insertInto('organizations')
+        .values({ id: 'org_existing', name: 'Existing', created_at: 1 })
+        .execute();
       const printed: string[] = [];
       assert.equal(await seedDemo(t.services, (text) => printed.push(text)), undefined);
       assert.deepEqual(printed, []);

@@ -12,8 +12,12 @@ import { b64url, signHs256 } from './support/tokens.js';
 async function dumpDatabase(services: AppServices): Promise<string> {
   const tables =
     services.dialect === 'sqlite'
-      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(services.db)
-      : await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public'`.execute(
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(
+          services.db,
+        )
+      : await sql<{
+          name: string;
+        }>`select table_name as name from information_schema.tables where table_schema = 'public'`.execute(
           services.db,
         );
   const parts: string[] = [];
@@ -56,7 +60,10 @@ for (const dialect of DIALECTS) {
       assert.equal(ok.statusCode, 200);
       const session: string = ok.json().session;
       for (const token of [wrongKey, expired]) {
-        assert.equal((await post(JSON.stringify({ orgId: bot.orgId, botId: bot.botId, token }))).statusCode, 401);
+        assert.equal(
+          (await post(JSON.stringify({ orgId: bot.orgId, botId: bot.botId, token }))).statusCode,
+          401,
+        );
       }
       // Broken JSON that quotes the token, and a request that carries the session credential.
       assert.equal((await post(`{"token":"${valid}`)).statusCode, 400);
@@ -69,21 +76,28 @@ for (const dialect of DIALECTS) {
       const dump = await dumpDatabase(t.services);
       await t.app.close();
       await t.services.close();
-      const files = filesUnder(t.env.dataDir).map((file) => fs.readFileSync(file).toString('latin1'));
+      const files = filesUnder(t.env.dataDir).map((file) =>
+        fs.readFileSync(file).toString('latin1'),
+      );
       const logs = t.logs.join('\n');
       await t.env.cleanup();
 
-      assert.ok(logs.includes('"level":10') || logs.includes('incoming request'), 'the logs were captured');
+      assert.ok(
+        logs.includes('"level":10') || logs.includes('incoming request'),
+        'the logs were captured',
+      );
       assert.ok(dump.includes(bot.botId), 'the dump holds the data');
       const needles: Array<[string, string]> = [
         ['secret', secret],
         ['pending secret', pending.secret],
         ['session credential', session],
-        ...tokens.flatMap((token, i): Array<[string, string]> => [
-          [`token ${i}`, token],
-          [`token ${i} payload`, token.split('.')[1] ?? ''],
-          [`token ${i} signature`, token.split('.')[2] ?? ''],
-        ]),
+        ...tokens.flatMap(
+          (token, i): Array<[string, string]> => [
+            [`token ${i}`, token],
+            [`token ${i} payload`, token.split('.')[1] ?? ''],
+            [`token ${i} signature`, token.split('.')[2] ?? ''],
+          ],
+        ),
         ['sub inside a token', b64url('leak-test-user')],
       ];
       for (const [what, needle] of needles) {

@@ -19,15 +19,22 @@ async function verifyOver(server: ServerProcess, bot: SeededBot, token: string) 
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const tokenFor = (secret: string) => signHs256(secret, { sub: 'u-1', exp: Math.floor(Date.now() / 1000) + 600 });
+const tokenFor = (secret: string) =>
+  signHs256(secret, { sub: 'u-1', exp: Math.floor(Date.now() / 1000) + 600 });
 
 /** Seeds a bot with a secret, and an admin, straight into the database the servers will share. */
 async function seed(env: TestEnvironment): Promise<SeededBot> {
-  const services = await openServices(env.config({ HILAL_MASTER_KEY: MASTER_KEY }), { flushIntervalMs: 0 });
+  const services = await openServices(env.config({ HILAL_MASTER_KEY: MASTER_KEY }), {
+    flushIntervalMs: 0,
+  });
   try {
     const bot = await seedBot(services);
     const passwordHash = await hashPassword('a long enough password');
-    await createUser(services.db, { organizationId: bot.orgId, email: 'admin@acme.test', passwordHash, role: 'admin' }, Date.now());
+    await createUser(
+      services.db,
+      { organizationId: bot.orgId, email: 'admin@acme.test', passwordHash, role: 'admin' },
+      Date.now(),
+    );
     return bot;
   } finally {
     await services.close();
@@ -55,7 +62,11 @@ describe('rotation across processes: two servers on one PostgreSQL database', ()
 
   it('a save through one server makes the old token fail on the other at its next request', async () => {
     const oldToken = tokenFor(bot.secret ?? '');
-    assert.equal((await verifyOver(second, bot, oldToken)).status, 200, 'warm: the second server has the old key cached');
+    assert.equal(
+      (await verifyOver(second, bot, oldToken)).status,
+      200,
+      'warm: the second server has the old key cached',
+    );
 
     const login = await fetch(`${first.url}/api/auth/login`, {
       method: 'POST',
@@ -64,15 +75,25 @@ describe('rotation across processes: two servers on one PostgreSQL database', ()
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const headers = { cookie, 'x-hilal-csrf': '1' };
-    const regenerated = await fetch(`${first.url}/api/admin/bots/${bot.botId}/secret/regenerate`, { method: 'POST', headers });
+    const regenerated = await fetch(`${first.url}/api/admin/bots/${bot.botId}/secret/regenerate`, {
+      method: 'POST',
+      headers,
+    });
     const { secret } = (await regenerated.json()) as { secret: string };
     assert.equal((await verifyOver(second, bot, oldToken)).status, 200, 'not saved yet');
-    const saved = await fetch(`${first.url}/api/admin/bots/${bot.botId}/secret/save`, { method: 'POST', headers });
+    const saved = await fetch(`${first.url}/api/admin/bots/${bot.botId}/secret/save`, {
+      method: 'POST',
+      headers,
+    });
     assert.equal(saved.status, 200);
 
     const after = await verifyOver(second, bot, oldToken);
     assert.equal(after.status, 401);
-    assert.deepEqual(after.body, { verified: false, reason: 'invalid_signature', detail: 'signature_mismatch' });
+    assert.deepEqual(after.body, {
+      verified: false,
+      reason: 'invalid_signature',
+      detail: 'signature_mismatch',
+    });
     assert.equal((await verifyOver(second, bot, tokenFor(secret))).status, 200);
     assert.equal((await verifyOver(first, bot, oldToken)).status, 401);
   });
@@ -96,7 +117,10 @@ describe('rotation across processes: the command line rotates while a SQLite ser
   it('after `hilal bot secret regenerate`, the old token fails at the next request', async () => {
     const oldToken = tokenFor(bot.secret ?? '');
     assert.equal((await verifyOver(server, bot, oldToken)).status, 200);
-    const cli = await runCli(['bot', 'secret', 'regenerate', bot.botId], env.env({ HILAL_MASTER_KEY: MASTER_KEY }));
+    const cli = await runCli(
+      ['bot', 'secret', 'regenerate', bot.botId],
+      env.env({ HILAL_MASTER_KEY: MASTER_KEY }),
+    );
     assert.equal(cli.code, 0, cli.stderr);
     const { secret, preview } = JSON.parse(cli.stdout) as { secret: string; preview: string };
     assert.match(secret, /^[0-9a-f]{64}$/);

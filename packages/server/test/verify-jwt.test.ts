@@ -28,11 +28,21 @@ for (const dialect of DIALECTS) {
         payload: typeof body === 'string' ? body : JSON.stringify(body),
       });
     const tokenFor = (secret: string, claims: object = {}) =>
-      signHs256(secret, { sub: 'user-42', name: 'Ada', email: 'ada@example.com', exp: nowS() + 600, ...claims });
+      signHs256(secret, {
+        sub: 'user-42',
+        name: 'Ada',
+        email: 'ada@example.com',
+        exp: nowS() + 600,
+        ...claims,
+      });
 
     it('verifies a valid token: 200 with claims, expiresAt and an opaque session', async () => {
       const exp = nowS() + 600;
-      const res = await verify({ orgId: bot.orgId, botId: bot.botId, token: tokenFor(bot.secret ?? '', { exp, role: 'admin' }) });
+      const res = await verify({
+        orgId: bot.orgId,
+        botId: bot.botId,
+        token: tokenFor(bot.secret ?? '', { exp, role: 'admin' }),
+      });
       assert.equal(res.statusCode, 200);
       const body = res.json();
       assert.deepEqual(Object.keys(body).sort(), ['claims', 'expiresAt', 'session', 'verified']);
@@ -54,9 +64,17 @@ for (const dialect of DIALECTS) {
     it("bot A's token fails on bot B, each bot having its own secret", async () => {
       const other = await createChatbot(t.services.db, bot.orgId, 'Sales', Date.now());
       await t.services.secrets.rotate(bot.orgId, other.id, 'test');
-      const res = await verify({ orgId: bot.orgId, botId: other.id, token: tokenFor(bot.secret ?? '') });
+      const res = await verify({
+        orgId: bot.orgId,
+        botId: other.id,
+        token: tokenFor(bot.secret ?? ''),
+      });
       assert.equal(res.statusCode, 401);
-      assert.deepEqual(res.json(), { verified: false, reason: 'invalid_signature', detail: 'signature_mismatch' });
+      assert.deepEqual(res.json(), {
+        verified: false,
+        reason: 'invalid_signature',
+        detail: 'signature_mismatch',
+      });
     });
 
     it('environment fallback: a bot without its own secret verifies with WIDGET_JWT_HMAC_SECRET', async () => {
@@ -73,14 +91,25 @@ for (const dialect of DIALECTS) {
     });
 
     it('an unknown bot → 404 bot_not_found', async () => {
-      const res = await verify({ orgId: bot.orgId, botId: 'bot_000000000000000000000000', token: tokenFor(ENV_SECRET) });
+      const res = await verify({
+        orgId: bot.orgId,
+        botId: 'bot_000000000000000000000000',
+        token: tokenFor(ENV_SECRET),
+      });
       assert.equal(res.statusCode, 404);
-      assert.deepEqual(res.json(), { error: 'bot_not_found', message: 'No such chatbot in this organization.' });
+      assert.deepEqual(res.json(), {
+        error: 'bot_not_found',
+        message: 'No such chatbot in this organization.',
+      });
     });
 
     it('a bot of another organization → 404, even with a valid token for it', async () => {
       const otherOrg = await createOrganization(t.services.db, 'Other', Date.now());
-      const res = await verify({ orgId: otherOrg.id, botId: bot.botId, token: tokenFor(bot.secret ?? '') });
+      const res = await verify({
+        orgId: otherOrg.id,
+        botId: bot.botId,
+        token: tokenFor(bot.secret ?? ''),
+      });
       assert.equal(res.statusCode, 404);
       assert.equal(res.json().error, 'bot_not_found');
     });
@@ -89,7 +118,10 @@ for (const dialect of DIALECTS) {
       const token = tokenFor(bot.secret ?? '');
       const res = await verify(`{"orgId":"${bot.orgId}","token":"${token}"`);
       assert.equal(res.statusCode, 400);
-      assert.deepEqual(res.json(), { error: 'invalid_json', message: 'The request body is not valid JSON.' });
+      assert.deepEqual(res.json(), {
+        error: 'invalid_json',
+        message: 'The request body is not valid JSON.',
+      });
       assert.ok(!res.body.includes(token));
     });
 
@@ -105,7 +137,10 @@ for (const dialect of DIALECTS) {
       it(`${what} → 400 invalid_request`, async () => {
         const res = await verify(JSON.stringify(body));
         assert.equal(res.statusCode, 400);
-        assert.deepEqual(res.json(), { error: 'invalid_request', message: 'The request does not have the expected fields.' });
+        assert.deepEqual(res.json(), {
+          error: 'invalid_request',
+          message: 'The request does not have the expected fields.',
+        });
       });
     }
 
@@ -117,7 +152,10 @@ for (const dialect of DIALECTS) {
     it('a body over 16 KiB → 413 payload_too_large, before anything else', async () => {
       const res = await verify(`{"token": 5, "pad": "${'x'.repeat(16 * 1024)}"}`);
       assert.equal(res.statusCode, 413);
-      assert.deepEqual(res.json(), { error: 'payload_too_large', message: 'The request body is too large.' });
+      assert.deepEqual(res.json(), {
+        error: 'payload_too_large',
+        message: 'The request body is too large.',
+      });
     });
 
     it('a token over 8 KiB inside a body under 16 KiB → 401 malformed/too_long', async () => {
@@ -138,7 +176,11 @@ for (const dialect of DIALECTS) {
           payload: { orgId: seeded.orgId, botId: seeded.botId, token: none },
         });
         assert.equal(res.statusCode, 401);
-        assert.deepEqual(res.json(), { verified: false, reason: 'not_configured', detail: 'no_secret' });
+        assert.deepEqual(res.json(), {
+          verified: false,
+          reason: 'not_configured',
+          detail: 'no_secret',
+        });
       } finally {
         await bare.close();
       }
@@ -161,7 +203,11 @@ for (const dialect of DIALECTS) {
     });
 
     it('counts outcomes per bot and reason, and long-lived tokens as a warning', async () => {
-      await verify({ orgId: bot.orgId, botId: bot.botId, token: tokenFor(bot.secret ?? '', { exp: nowS() + 7200 }) });
+      await verify({
+        orgId: bot.orgId,
+        botId: bot.botId,
+        token: tokenFor(bot.secret ?? '', { exp: nowS() + 7200 }),
+      });
       await verify({ orgId: bot.orgId, botId: bot.botId, token: 'nope' });
       await t.services.counters.flush();
       const rows = await t.services.db

@@ -11,7 +11,10 @@ const REDIS_URL = process.env.HILAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const stores: Array<[string, () => Promise<Store>]> = [
   ['memory store', async () => createMemoryStore()],
-  ['Redis store', () => createRedisStore(REDIS_URL, `hilal-test:${randomBytes(6).toString('hex')}:`)],
+  [
+    'Redis store',
+    () => createRedisStore(REDIS_URL, `hilal-test:${randomBytes(6).toString('hex')}:`),
+  ],
 ];
 
 for (const [storeName, makeStore] of stores) {
@@ -38,7 +41,8 @@ for (const [storeName, makeStore] of stores) {
         headers,
         payload: { orgId: bot.orgId, botId: bot.botId, token },
       });
-    const valid = () => signHs256(bot.secret ?? '', { sub: 'u', exp: Math.floor(clock / 1000) + 600 });
+    const valid = () =>
+      signHs256(bot.secret ?? '', { sub: 'u', exp: Math.floor(clock / 1000) + 600 });
 
     it('past the limit a failing token gets 429 with Retry-After; a valid token still verifies', async () => {
       const ip = '192.0.2.10';
@@ -49,7 +53,10 @@ for (const [storeName, makeStore] of stores) {
       clock += 1000;
       const limited = await verify('bad', ip);
       assert.equal(limited.statusCode, 429);
-      assert.deepEqual(limited.json(), { error: 'rate_limited', message: 'Too many requests. Retry later.' });
+      assert.deepEqual(limited.json(), {
+        error: 'rate_limited',
+        message: 'Too many requests. Retry later.',
+      });
       // The first failure was 3 s before this one; it leaves the minute 57 s from now.
       assert.equal(limited.headers['retry-after'], '57');
       assert.equal((await verify(valid(), ip)).statusCode, 200);
@@ -67,9 +74,16 @@ for (const [storeName, makeStore] of stores) {
 
     it('behind a trusted proxy the limit applies to the X-Forwarded-For client, not the proxy', async () => {
       const proxy = '10.9.0.5';
-      for (let i = 0; i < 4; i += 1) await verify('bad', proxy, { 'x-forwarded-for': '198.51.100.7' });
-      assert.equal((await verify('bad', proxy, { 'x-forwarded-for': '198.51.100.7' })).statusCode, 429);
-      assert.equal((await verify('bad', proxy, { 'x-forwarded-for': '198.51.100.8' })).statusCode, 401);
+      for (let i = 0; i < 4; i += 1)
+        await verify('bad', proxy, { 'x-forwarded-for': '198.51.100.7' });
+      assert.equal(
+        (await verify('bad', proxy, { 'x-forwarded-for': '198.51.100.7' })).statusCode,
+        429,
+      );
+      assert.equal(
+        (await verify('bad', proxy, { 'x-forwarded-for': '198.51.100.8' })).statusCode,
+        401,
+      );
     });
 
     it('an untrusted peer cannot escape the limit by sending X-Forwarded-For', async () => {
@@ -77,7 +91,10 @@ for (const [storeName, makeStore] of stores) {
       for (let i = 0; i < 4; i += 1) {
         await verify('bad', ip, { 'x-forwarded-for': `198.51.100.${100 + i}` });
       }
-      assert.equal((await verify('bad', ip, { 'x-forwarded-for': '198.51.100.200' })).statusCode, 429);
+      assert.equal(
+        (await verify('bad', ip, { 'x-forwarded-for': '198.51.100.200' })).statusCode,
+        429,
+      );
     });
   });
 }

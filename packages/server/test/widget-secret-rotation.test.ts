@@ -24,8 +24,16 @@ for (const dialect of DIALECTS) {
       for (const role of ['owner', 'admin', 'agent'] as const) {
         const email = `${role}@acme.test`;
         const passwordHash = await hashPassword(PASSWORD);
-        await createUser(t.services.db, { organizationId: bot.orgId, email, passwordHash, role }, Date.now());
-        const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: PASSWORD } });
+        await createUser(
+          t.services.db,
+          { organizationId: bot.orgId, email, passwordHash, role },
+          Date.now(),
+        );
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email, password: PASSWORD },
+        });
         assert.equal(res.statusCode, 200);
         const setCookie = String(res.headers['set-cookie']);
         assert.match(setCookie, /HttpOnly/);
@@ -35,7 +43,12 @@ for (const dialect of DIALECTS) {
     });
     after(() => t.close());
 
-    const call = (method: 'GET' | 'POST' | 'DELETE', url: string, role: Role | null = 'admin', csrf = true) =>
+    const call = (
+      method: 'GET' | 'POST' | 'DELETE',
+      url: string,
+      role: Role | null = 'admin',
+      csrf = true,
+    ) =>
       t.app.inject({
         method,
         url,
@@ -45,8 +58,13 @@ for (const dialect of DIALECTS) {
         },
       });
     const verify = (token: string, botId = bot.botId) =>
-      t.app.inject({ method: 'POST', url: '/api/widget/verify-jwt', payload: { orgId: bot.orgId, botId, token } });
-    const tokenFor = (secret: string) => signHs256(secret, { sub: 'u-1', exp: Math.floor(Date.now() / 1000) + 600 });
+      t.app.inject({
+        method: 'POST',
+        url: '/api/widget/verify-jwt',
+        payload: { orgId: bot.orgId, botId, token },
+      });
+    const tokenFor = (secret: string) =>
+      signHs256(secret, { sub: 'u-1', exp: Math.floor(Date.now() / 1000) + 600 });
 
     it('shows the full secret once; afterwards only a masked preview of at most 4 characters', async () => {
       const regenerated = await call('POST', `/api/admin/bots/${bot.botId}/secret/regenerate`);
@@ -67,8 +85,14 @@ for (const dialect of DIALECTS) {
       assert.equal(verified.statusCode, 200);
       const session: string = verified.json().session;
 
-      const { secret: newSecret } = (await call('POST', `/api/admin/bots/${bot.botId}/secret/regenerate`)).json();
-      assert.equal((await verify(oldToken)).statusCode, 200, 'the pending secret is not active yet');
+      const { secret: newSecret } = (
+        await call('POST', `/api/admin/bots/${bot.botId}/secret/regenerate`)
+      ).json();
+      assert.equal(
+        (await verify(oldToken)).statusCode,
+        200,
+        'the pending secret is not active yet',
+      );
       assert.equal((await verify(tokenFor(newSecret))).statusCode, 401);
 
       const saved = await call('POST', `/api/admin/bots/${bot.botId}/secret/save`);
@@ -79,14 +103,21 @@ for (const dialect of DIALECTS) {
 
       const old = await verify(oldToken);
       assert.equal(old.statusCode, 401);
-      assert.deepEqual(old.json(), { verified: false, reason: 'invalid_signature', detail: 'signature_mismatch' });
+      assert.deepEqual(old.json(), {
+        verified: false,
+        reason: 'invalid_signature',
+        detail: 'signature_mismatch',
+      });
       assert.equal((await verify(tokenFor(newSecret))).statusCode, 200);
 
       // The session that the old secret verified is no longer verified (SPEC §2).
       const stored = await findWidgetSession(t.services.db, session, Date.now());
       assert.ok(stored);
       const current = await t.services.signingKeys.resolve(bot.orgId, bot.botId);
-      assert.equal(effectiveIdentity(stored, current?.secretRef ?? null, Date.now() / 1000), 'anonymous');
+      assert.equal(
+        effectiveIdentity(stored, current?.secretRef ?? null, Date.now() / 1000),
+        'anonymous',
+      );
     });
 
     it('Save with nothing regenerated → 409 no_pending_secret', async () => {
@@ -102,13 +133,27 @@ for (const dialect of DIALECTS) {
       assert.equal(cleared.statusCode, 200);
       assert.equal(cleared.json().state, 'not_configured');
       const res = await verify(tokenFor(secret), other.id);
-      assert.deepEqual(res.json(), { verified: false, reason: 'not_configured', detail: 'no_secret' });
+      assert.deepEqual(res.json(), {
+        verified: false,
+        reason: 'not_configured',
+        detail: 'no_secret',
+      });
     });
 
     it('agents may not manage secrets; signed-out users and requests without the CSRF header are refused', async () => {
-      assert.equal((await call('POST', `/api/admin/bots/${bot.botId}/secret/regenerate`, 'agent')).statusCode, 403);
-      assert.equal((await call('GET', `/api/admin/bots/${bot.botId}/secret`, null)).statusCode, 401);
-      assert.equal((await call('POST', `/api/admin/bots/${bot.botId}/secret/regenerate`, 'owner', false)).statusCode, 403);
+      assert.equal(
+        (await call('POST', `/api/admin/bots/${bot.botId}/secret/regenerate`, 'agent')).statusCode,
+        403,
+      );
+      assert.equal(
+        (await call('GET', `/api/admin/bots/${bot.botId}/secret`, null)).statusCode,
+        401,
+      );
+      assert.equal(
+        (await call('POST', `/api/admin/bots/${bot.botId}/secret/regenerate`, 'owner', false))
+          .statusCode,
+        403,
+      );
     });
 
     it("another organization's bot is not found", async () => {

@@ -49,7 +49,9 @@ export async function findAdminIdentity(
     // The session and the user must agree on the organization.
     .whereRef('users.organization_id', '=', 'admin_sessions.organization_id')
     .executeTakeFirst();
-  return row && { userId: row.id, organizationId: row.organization_id, email: row.email, role: row.role };
+  return (
+    row && { userId: row.id, organizationId: row.organization_id, email: row.email, role: row.role }
+  );
 }
 
 export async function deleteAdminSession(db: Kysely<Database>, credential: string): Promise<void> {

@@ -3,7 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { HilalError } from '../errors.js';
 import { readCookie, serializeCookie } from '../http/cookies.js';
 import type { AppServices } from '../services.js';
-import { ADMIN_SESSION_LIFETIME_MS, deleteAdminSession, issueAdminSession } from './admin-sessions.js';
+import {
+  ADMIN_SESSION_LIFETIME_MS,
+  deleteAdminSession,
+  issueAdminSession,
+} from './admin-sessions.js';
 import { verifyPassword } from './password-hash.js';
 import { ADMIN_COOKIE, requireAdmin } from './require-admin.js';
 import { findUserByEmail } from './users-repository.js';
@@ -14,7 +18,8 @@ const LoginBody = Type.Object({
 });
 const LOGIN_FAILURES_PER_MIN = 10;
 // Compared against when the email is unknown, so both paths cost one scrypt.
-const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const DUMMY_HASH =
+  'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 /** Dashboard sign-in with email and password (SPEC §7). */
 export function registerAuthRoutes(app: FastifyInstance, services: AppServices): void {
@@ -28,28 +33,58 @@ export function registerAuthRoutes(app: FastifyInstance, services: AppServices):
       const user = await findUserByEmail(db, email);
       const valid = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
       if (user === undefined || !valid) {
-        const window = await store.hitWindow(`login-failures:${request.ip}`, now(), 60_000, LOGIN_FAILURES_PER_MIN + 1);
-        if (window.count > LOGIN_FAILURES_PER_MIN) throw new HilalError('rate_limited', { 'Retry-After': '60' });
+        const window = await store.hitWindow(
+          `login-failures:${request.ip}`,
+          now(),
+          60_000,
+          LOGIN_FAILURES_PER_MIN + 1,
+        );
+        if (window.count > LOGIN_FAILURES_PER_MIN)
+          throw new HilalError('rate_limited', { 'Retry-After': '60' });
         throw new HilalError('invalid_credentials');
       }
-      const credential = await issueAdminSession(db, { id: user.id, organizationId: user.organization_id }, now());
+      const credential = await issueAdminSession(
+        db,
+        { id: user.id, organizationId: user.organization_id },
+        now(),
+      );
       reply.header(
         'Set-Cookie',
-        serializeCookie(ADMIN_COOKIE, credential, { maxAgeS: ADMIN_SESSION_LIFETIME_MS / 1000, secure: config.production }),
+        serializeCookie(ADMIN_COOKIE, credential, {
+          maxAgeS: ADMIN_SESSION_LIFETIME_MS / 1000,
+          secure: config.production,
+        }),
       );
-      return { user: { id: user.id, email: user.email, role: user.role, organizationId: user.organization_id } };
+      return {
+        user: {
+          id: user.id,
+          email: user.email,
+          role: user.role,
+          organizationId: user.organization_id,
+        },
+      };
     },
   );
 
   app.post('/api/auth/logout', async (request, reply) => {
     const credential = readCookie(request.headers.cookie, ADMIN_COOKIE);
     if (credential !== undefined) await deleteAdminSession(db, credential);
-    reply.header('Set-Cookie', serializeCookie(ADMIN_COOKIE, '', { maxAgeS: 0, secure: config.production }));
+    reply.header(
+      'Set-Cookie',
+      serializeCookie(ADMIN_COOKIE, '', { maxAgeS: 0, secure: config.production }),
+    );
     return reply.code(204).send();
   });
 
   app.get('/api/auth/me', async (request) => {
     const admin = await requireAdmin(request, services, ['owner', 'admin', 'agent']);
-    return { user: { id: admin.userId, email: admin.email, role: admin.role, organizationId: admin.organizationId } };
+    return {
+      user: {
+        id: admin.userId,
+        email: admin.email,
+        role: admin.role,
+        organizationId: admin.organizationId,
+      },
+    };
   });
 }

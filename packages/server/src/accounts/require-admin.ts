@@ -19,9 +19,13 @@ export async function requireAdmin(
   roles: readonly Role[],
 ): Promise<AdminIdentity> {
   const credential = readCookie(request.headers.cookie, ADMIN_COOKIE);
-  const identity = credential === undefined ? undefined : await findAdminIdentity(services.db, credential, services.now());
+  const identity =
+    credential === undefined
+      ? undefined
+      : await findAdminIdentity(services.db, credential, services.now());
   if (identity === undefined) throw new HilalError('unauthorized');
-  if (request.method !== 'GET' && request.headers['x-hilal-csrf'] !== '1') throw new HilalError('forbidden');
+  if (request.method !== 'GET' && request.headers['x-hilal-csrf'] !== '1')
+    throw new HilalError('forbidden');
   if (!roles.includes(identity.role)) throw new HilalError('forbidden');
   return identity;
 }
