@@ -6,7 +6,11 @@ import { type Dialect, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { Database } from './db/schema.js';
 import { createSigningKeys, type SigningKeys } from './identity/signing-keys.js';
-import { findWidgetSession, type WidgetSession } from './identity/widget-sessions.js';
+import {
+  createWidgetSessions,
+  type WidgetSession,
+  type WidgetSessions,
+} from './identity/widget-sessions.js';
 import { loadMasterKey } from './secrets/master-key.js';
 import { createSecretCipher, type SecretCipher } from './secrets/secret-cipher.js';
 import {
@@ -26,6 +30,7 @@ export interface AppServices {
   readonly cipher: SecretCipher;
   readonly signingKeys: SigningKeys;
   readonly secrets: WidgetSecretService;
+  readonly sessions: WidgetSessions;
   readonly counters: BotCounters;
   /** The clock, in epoch milliseconds; injected by tests. */
   readonly now: () => number;
@@ -72,25 +77,36 @@ export async function openServices(
       : undefined;
   timer?.unref();
 
+  const signingKeys = createSigningKeys({
+    db,
+    cipher,
+    envSecret: config.widgetJwtHmacSecret,
+    masterKey,
+    dataVersion: database.dataVersion,
+  });
+  const sessions = createWidgetSessions(db, masterKey);
+
   return {
     config,
     db,
     dialect: database.dialect,
     store,
     cipher,
-    signingKeys: createSigningKeys(db, cipher, config.widgetJwtHmacSecret, masterKey),
+    signingKeys,
     secrets: createWidgetSecretService({
       db,
       cipher,
       envSecretConfigured: config.widgetJwtHmacSecret !== undefined,
       now,
+      onChange: () => signingKeys.invalidate(),
     }),
+    sessions,
     counters,
     now,
     async currentWidgetSession(request, orgId, botId) {
       const header = request.headers.authorization;
       if (header === undefined || !header.startsWith('Bearer ')) return undefined;
-      const session = await findWidgetSession(db, header.slice('Bearer '.length).trim(), now());
+      const session = await sessions.find(header.slice('Bearer '.length).trim(), now());
       return session?.organizationId === orgId && session.chatbotId === botId ? session : undefined;
     },
     async close() {

@@ -5,7 +5,7 @@ import { hashPassword } from '../src/accounts/password-hash.js';
 import { createUser } from '../src/accounts/users-repository.js';
 import { createChatbot } from '../src/bots/chatbots-repository.js';
 import type { Role } from '../src/db/schema.js';
-import { effectiveIdentity, findWidgetSession } from '../src/identity/widget-sessions.js';
+import { effectiveIdentity } from '../src/identity/widget-sessions.js';
 import { DIALECTS } from './support/databases.js';
 import { type SeededBot, seedBot, startTestApp, type TestApp } from './support/test-app.js';
 import { signHs256 } from './support/tokens.js';
@@ -111,7 +111,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await verify(tokenFor(newSecret))).statusCode, 200);
 
       // The session that the old secret verified is no longer verified (SPEC §2).
-      const stored = await findWidgetSession(t.services.db, session, Date.now());
+      const stored = await t.services.sessions.find(session, Date.now());
       assert.ok(stored);
       const current = await t.services.signingKeys.resolve(bot.orgId, bot.botId);
       assert.equal(

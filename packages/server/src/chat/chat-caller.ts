@@ -3,11 +3,7 @@ import { type BotSettings, originAllowed, parseBotSettings } from '../bots/bot-s
 import { findChatbot } from '../bots/chatbots-repository.js';
 import type { IdentityState } from '../db/schema.js';
 import { HilalError } from '../errors.js';
-import {
-  effectiveIdentity,
-  findWidgetSession,
-  type WidgetSession,
-} from '../identity/widget-sessions.js';
+import { effectiveIdentity, type WidgetSession } from '../identity/widget-sessions.js';
 import type { AppServices } from '../services.js';
 
 export const IDENTITY_HEADER = 'x-hilal-identity-source';
@@ -38,7 +34,7 @@ export async function authenticateChat(
     ? header.slice('Bearer '.length).trim()
     : undefined;
   const nowMs = services.now();
-  const session = credential ? await findWidgetSession(services.db, credential, nowMs) : undefined;
+  const session = credential ? await services.sessions.find(credential, nowMs) : undefined;
   if (session === undefined) throw new HilalError('unauthorized');
 
   const bot = await findChatbot(services.db, session.organizationId, session.chatbotId);

@@ -1,7 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { HilalError } from '../errors.js';
-import { deleteWidgetSession } from '../identity/widget-sessions.js';
 import type { AppServices } from '../services.js';
 import { authenticateChat, type ChatCaller } from './chat-caller.js';
 import { ensureContact } from './chat-contacts.js';
@@ -132,7 +131,7 @@ export function registerChatRoutes(
 
   app.post('/api/chat/logout', async (request, reply) => {
     const caller = await authenticateChat(request, reply, services);
-    await deleteWidgetSession(db, caller.session.organizationId, caller.session.id);
+    await services.sessions.revoke(caller.session, now());
     return reply.code(204).send();
   });
 }

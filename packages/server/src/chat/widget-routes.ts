@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { originAllowed, parseBotSettings } from '../bots/bot-settings.js';
 import { findChatbot } from '../bots/chatbots-repository.js';
 import { HilalError } from '../errors.js';
-import { issueWidgetSession, newVisitorId } from '../identity/widget-sessions.js';
+import { newVisitorId } from '../identity/widget-sessions.js';
 import { isId } from '../ids.js';
 import type { AppServices } from '../services.js';
 
@@ -66,8 +66,7 @@ export function registerWidgetRoutes(app: FastifyInstance, services: AppServices
       const previous = await services.currentWidgetSession(request, orgId, botId);
       const visitorId =
         previous && previous.identity !== 'verified' ? previous.visitorId : newVisitorId();
-      const { credential } = await issueWidgetSession(
-        db,
+      const { credential } = services.sessions.issue(
         { organizationId: orgId, chatbotId: botId, visitorId, identity, name, email },
         now(),
       );

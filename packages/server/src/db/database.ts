@@ -10,6 +10,11 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
+  /**
+   * SQLite's `PRAGMA data_version`: it changes whenever another connection (another server
+   * process, the command line) commits. Undefined on PostgreSQL.
+   */
+  readonly dataVersion?: () => number;
   destroy(): Promise<void>;
 }
 
@@ -42,5 +47,11 @@ export function openDatabase(url: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', destroy: () => db.destroy() };
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  return {
+    db,
+    dialect: 'sqlite',
+    dataVersion: () => Number(dataVersion.get()),
+    destroy: () => db.destroy(),
+  };
 }

@@ -9,7 +9,7 @@ export interface Database {
   users: UsersTable;
   chatbots: ChatbotsTable;
   widget_secrets: WidgetSecretsTable;
-  widget_sessions: WidgetSessionsTable;
+  widget_session_revocations: WidgetSessionRevocationsTable;
   bot_counters: BotCountersTable;
   contacts: ContactsTable;
   conversations: ConversationsTable;
@@ -67,24 +67,12 @@ export interface WidgetSecretsTable {
 
 export type IdentityState = 'anonymous' | 'self-reported' | 'verified';
 
-export interface WidgetSessionsTable {
-  id: string;
+/** Widget sessions ended before their expiry (logout); sessions themselves are not stored. */
+export interface WidgetSessionRevocationsTable {
+  session_id: string;
   organization_id: string;
   chatbot_id: string;
-  /** SHA-256 of the opaque credential; the credential itself is never stored. */
-  credential_hash: string;
-  /** The browser this session was started from (anonymous history is bound to it). */
-  visitor_id: string;
-  identity: IdentityState;
-  sub: string | null;
-  name: string | null;
-  email: string | null;
-  /** Which secret verified it: a widget_secrets id, or `env:<fingerprint>` for the fallback. */
-  secret_ref: string | null;
-  /** The token's `exp`, in epoch seconds; past it the session is anonymous. */
-  verified_until: number | null;
-  contact_id: string | null;
-  created_at: Millis;
+  revoked_at: Millis;
   expires_at: Millis;
 }
 

@@ -4,7 +4,7 @@ export type TenantTable =
   | 'users'
   | 'chatbots'
   | 'widget_secrets'
-  | 'widget_sessions'
+  | 'widget_session_revocations'
   | 'bot_counters'
   | 'contacts'
   | 'conversations'

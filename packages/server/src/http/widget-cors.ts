@@ -11,11 +11,13 @@ const EXPOSED_HEADERS = 'X-Hilal-Identity-Source, Retry-After';
  * (credentials are bearer headers), so `Access-Control-Allow-Credentials` is never sent.
  */
 export function installWidgetCors(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const path = request.url;
-    if (!WIDGET_PATHS.some((prefix) => path.startsWith(prefix))) return;
     const origin = request.headers.origin;
-    if (origin === undefined) return;
+    if (origin === undefined || !WIDGET_PATHS.some((prefix) => path.startsWith(prefix))) {
+      done();
+      return;
+    }
     reply.header('Access-Control-Allow-Origin', origin);
     reply.header('Vary', 'Origin');
     reply.header('Access-Control-Expose-Headers', EXPOSED_HEADERS);
@@ -23,7 +25,9 @@ export function installWidgetCors(app: FastifyInstance): void {
       reply.header('Access-Control-Allow-Methods', 'GET, POST');
       reply.header('Access-Control-Allow-Headers', ALLOWED_HEADERS);
       reply.header('Access-Control-Max-Age', '600');
-      return reply.code(204).send();
+      reply.code(204).send();
+      return;
     }
+    done();
   });
 }

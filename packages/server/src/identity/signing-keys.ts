@@ -15,48 +15,90 @@ export interface SigningKey {
 export interface SigningKeys {
   /** The key that verifies tokens for this bot right now; undefined when the bot is not in the org. */
   resolve(organizationId: string, chatbotId: string): Promise<SigningKey | undefined>;
+  /** Forgets cached keys; called after this process changes a secret. */
+  invalidate(): void;
 }
 
 const CACHE_LIMIT = 10_000;
 
+export interface SigningKeysDeps {
+  readonly db: Kysely<Database>;
+  readonly cipher: SecretCipher;
+  readonly envSecret: string | undefined;
+  readonly masterKey: Buffer;
+  /** SQLite's data_version (see `db/database.ts`); undefined on PostgreSQL. */
+  readonly dataVersion?: (() => number) | undefined;
+}
+
 /**
  * Resolves a bot's signing key, its own secret taking precedence over `WIDGET_JWT_HMAC_SECRET`
- * (SPEC §3).
+ * (SPEC §3). Why the caching is correct, so that a save anywhere fails the old secret on the very
+ * next request of every process (SPEC §3, "no grace period"):
  *
- * Why the cache is correct: every call reads, from the database, which secret id is active for
- * the bot now. The cache maps a secret id to its decrypted bytes, and a secret id's bytes never
- * change (a rotation makes a new id; retiring erases the ciphertext). So a save by any process,
- * or by the command line, is seen on the very next request, and the cache only spares the
- * AES-GCM decryption, never the freshness check.
+ * - Decrypted secrets are cached by secret id. A secret id's bytes never change (a rotation
+ *   makes a new id; retiring erases the ciphertext), so this cache is never stale by itself.
+ * - Which secret id is active for a bot is the part that changes. On PostgreSQL it is read from
+ *   the database on every request. On SQLite it is cached per bot, and the whole cache is dropped
+ *   whenever `PRAGMA data_version` moves (any commit by another connection: another server
+ *   process, the command line) or this process changes a secret itself (`invalidate`). Checking
+ *   data_version costs a few microseconds and no query, and a save is a commit, so no request
+ *   after the save can see the old id.
+ * - A bot not found is never cached: creating a bot needs no invalidation.
  */
-export function createSigningKeys(
-  db: Kysely<Database>,
-  cipher: SecretCipher,
-  envSecret: string | undefined,
-  masterKey: Buffer,
-): SigningKeys {
+export function createSigningKeys(deps: SigningKeysDeps): SigningKeys {
+  const { db, cipher, envSecret, masterKey, dataVersion } = deps;
   const decrypted = new Map<string, Buffer>();
+  const activeByBot = new Map<string, SigningKey>();
+  let seenVersion = dataVersion?.();
   const envKey: SigningKey = envSecret
     ? { key: hmacKeyOf(envSecret), secretRef: envSecretRef(envSecret, masterKey) }
     : { key: undefined, secretRef: null };
 
+  function decrypt(chatbotId: string, secretId: string, ciphertext: string): Buffer {
+    let key = decrypted.get(secretId);
+    if (key === undefined) {
+      key = hmacKeyOf(cipher.decrypt(ciphertext, secretContext(chatbotId, secretId)));
+      remember(decrypted, secretId, key);
+    }
+    return key;
+  }
+
+  async function load(organizationId: string, chatbotId: string): Promise<SigningKey | undefined> {
+    const row = await findSigningSecret(db, organizationId, chatbotId);
+    if (row === undefined) return undefined;
+    if (row.secretId === null || row.ciphertext === null) return envKey;
+    return { key: decrypt(chatbotId, row.secretId, row.ciphertext), secretRef: row.secretId };
+  }
+
   return {
     async resolve(organizationId, chatbotId) {
-      const row = await findSigningSecret(db, organizationId, chatbotId);
-      if (row === undefined) return undefined;
-      if (row.secretId === null || row.ciphertext === null) return envKey;
-      let key = decrypted.get(row.secretId);
-      if (key === undefined) {
-        key = hmacKeyOf(cipher.decrypt(row.ciphertext, secretContext(chatbotId, row.secretId)));
-        if (decrypted.size >= CACHE_LIMIT) {
-          const oldest = decrypted.keys().next().value;
-          if (oldest !== undefined) decrypted.delete(oldest);
-        }
-        decrypted.set(row.secretId, key);
+      if (dataVersion === undefined) return load(organizationId, chatbotId);
+      const version = dataVersion();
+      if (version !== seenVersion) {
+        activeByBot.clear();
+        seenVersion = version;
       }
-      return { key, secretRef: row.secretId };
+      const cacheKey = `${organizationId}/${chatbotId}`;
+      const cached = activeByBot.get(cacheKey);
+      if (cached !== undefined) return cached;
+      const loaded = await load(organizationId, chatbotId);
+      // Only if nothing was committed meanwhile may the answer be kept.
+      if (loaded !== undefined && dataVersion() === seenVersion)
+        remember(activeByBot, cacheKey, loaded);
+      return loaded;
+    },
+    invalidate() {
+      activeByBot.clear();
     },
   };
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= CACHE_LIMIT) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+  map.set(key, value);
 }
 
 /** The associated data that binds a secret's ciphertext to its bot and row. */

@@ -6,7 +6,7 @@ import { isId } from '../ids.js';
 import type { AppServices } from '../services.js';
 import { VERIFY_DETAILS, VERIFY_REASONS } from './verify-reasons.js';
 import { verifyWidgetToken } from './verify-widget-token.js';
-import { issueWidgetSession, newVisitorId } from './widget-sessions.js';
+import { newVisitorId } from './widget-sessions.js';
 
 const BODY_LIMIT = 16 * 1024;
 const FAILURE_WINDOW_MS = 60_000;
@@ -123,7 +123,7 @@ export function registerVerifyJwtRoute(app: FastifyInstance, services: AppServic
         secretRef: signing.secretRef,
         verifiedUntil: result.expiresAt,
       } as const;
-      const { credential } = await issueWidgetSession(db, session, nowMs);
+      const { credential } = services.sessions.issue(session, nowMs);
       if (sameBrowser) {
         await carryOverToVerified(db, { ...session, ...result.claims }, nowMs);
       }

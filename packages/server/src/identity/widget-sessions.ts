@@ -1,12 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, IdentityState } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
 import { newId } from '../ids.js';
 
-/** How long a widget session lives without use; a verified one is verified only until `exp`. */
+/** How long a widget session credential lasts; a verified one is verified only until `exp`. */
 export const SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 const CREDENTIAL_PREFIX = 'hws_';
+const MAX_CREDENTIAL_LENGTH = 4096;
 
 export interface NewWidgetSession {
   readonly organizationId: string;
@@ -18,7 +19,6 @@ export interface NewWidgetSession {
   readonly email?: string | undefined;
   readonly secretRef?: string | null | undefined;
   readonly verifiedUntil?: number | undefined;
-  readonly contactId?: string | null | undefined;
 }
 
 export interface WidgetSession {
@@ -31,70 +31,141 @@ export interface WidgetSession {
   readonly sub: string | null;
   readonly name: string | null;
   readonly email: string | null;
+  /** Which secret verified it: a widget_secrets id, or `env:<fingerprint>` for the fallback. */
   readonly secretRef: string | null;
+  /** The token's `exp`, in epoch seconds; past it the session is anonymous. */
   readonly verifiedUntil: number | null;
-  readonly contactId: string | null;
+  /** When the credential stops working, epoch ms. */
+  readonly expiresAt: number;
+}
+
+export interface WidgetSessions {
+  /** Seals a new session into its opaque credential (`hws_…`). Nothing is written. */
+  issue(session: NewWidgetSession, now: number): { credential: string; id: string };
+  /** The live session a credential names, or undefined (forged, malformed, expired or ended). */
+  find(credential: string, now: number): Promise<WidgetSession | undefined>;
+  /** Ends a session before its expiry (the widget's logout). */
+  revoke(session: WidgetSession, now: number): Promise<void>;
+}
+
+// The sealed fields, with short names: the credential travels in a header on every request.
+interface Sealed {
+  i: string;
+  o: string;
+  b: string;
+  v: string;
+  s: IdentityState;
+  u?: string;
+  n?: string;
+  e?: string;
+  r?: string;
+  t?: number;
+  x: number;
 }
 
 /**
- * Creates a session and returns its opaque credential (`hws_…`, 256 bits). Only the credential's
- * SHA-256 is stored, so a database dump does not hold usable credentials.
+ * Widget sessions as sealed credentials: AES-256-GCM under a key derived from the master key
+ * holds the session's fields, so the credential cannot be forged or read, and verifying a token
+ * writes nothing to the database (the verify hot path stays free of writes, and any instance
+ * can open a credential another one issued). Only logouts are stored, as revocations.
+ *
+ * @example
+ * const { credential } = sessions.issue({ organizationId, chatbotId, visitorId, identity: 'anonymous' }, Date.now());
+ * const session = await sessions.find(credential, Date.now()); // → the same fields back
  */
-export async function issueWidgetSession(
-  db: Kysely<Database>,
-  session: NewWidgetSession,
-  now: number,
-): Promise<{ credential: string; id: string }> {
-  const credential = `${CREDENTIAL_PREFIX}${randomBytes(32).toString('base64url')}`;
-  const id = newId('wss');
-  await db
-    .insertInto('widget_sessions')
-    .values({
-      id,
-      organization_id: session.organizationId,
-      chatbot_id: session.chatbotId,
-      credential_hash: hashCredential(credential),
-      visitor_id: session.visitorId,
-      identity: session.identity,
-      sub: session.sub ?? null,
-      name: session.name ?? null,
-      email: session.email ?? null,
-      secret_ref: session.secretRef ?? null,
-      verified_until: session.verifiedUntil ?? null,
-      contact_id: session.contactId ?? null,
-      created_at: now,
-      expires_at: now + SESSION_LIFETIME_MS,
-    })
-    .execute();
-  return { credential, id };
-}
+export function createWidgetSessions(db: Kysely<Database>, masterKey: Buffer): WidgetSessions {
+  const key = Buffer.from(
+    hkdfSync('sha256', masterKey, Buffer.alloc(0), 'hilal widget session v1', 32),
+  );
 
-/** The live session a credential names, or undefined (unknown, malformed or expired). */
-export async function findWidgetSession(
-  db: Kysely<Database>,
-  credential: string,
-  now: number,
-): Promise<WidgetSession | undefined> {
-  if (!credential.startsWith(CREDENTIAL_PREFIX) || credential.length > 100) return undefined;
-  const row = await db
-    .selectFrom('widget_sessions')
-    .selectAll()
-    .where('credential_hash', '=', hashCredential(credential))
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
-  if (row === undefined) return undefined;
+  function seal(fields: Sealed): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(fields), 'utf8'), cipher.final()]);
+    return CREDENTIAL_PREFIX + Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
+  }
+
+  function unseal(credential: string): Sealed | undefined {
+    if (!credential.startsWith(CREDENTIAL_PREFIX) || credential.length > MAX_CREDENTIAL_LENGTH)
+      return undefined;
+    const bytes = Buffer.from(credential.slice(CREDENTIAL_PREFIX.length), 'base64url');
+    if (bytes.length < 12 + 16 + 2) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
+      decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+      const plain = Buffer.concat([
+        decipher.update(bytes.subarray(12, bytes.length - 16)),
+        decipher.final(),
+      ]);
+      return JSON.parse(plain.toString('utf8')) as Sealed;
+    } catch {
+      return undefined;
+    }
+  }
+
   return {
-    id: row.id,
-    organizationId: row.organization_id,
-    chatbotId: row.chatbot_id,
-    visitorId: row.visitor_id,
-    identity: row.identity,
-    sub: row.sub,
-    name: row.name,
-    email: row.email,
-    secretRef: row.secret_ref,
-    verifiedUntil: row.verified_until,
-    contactId: row.contact_id,
+    issue(session, now) {
+      const id = newId('wss');
+      const fields: Sealed = {
+        i: id,
+        o: session.organizationId,
+        b: session.chatbotId,
+        v: session.visitorId,
+        s: session.identity,
+        x: now + SESSION_LIFETIME_MS,
+      };
+      if (session.sub !== undefined) fields.u = session.sub;
+      if (session.name !== undefined) fields.n = session.name;
+      if (session.email !== undefined) fields.e = session.email;
+      if (session.secretRef) fields.r = session.secretRef;
+      if (session.verifiedUntil !== undefined) fields.t = session.verifiedUntil;
+      return { credential: seal(fields), id };
+    },
+
+    async find(credential, now) {
+      const fields = unseal(credential);
+      if (fields === undefined || fields.x <= now) return undefined;
+      const revoked = await db
+        .selectFrom('widget_session_revocations')
+        .select('session_id')
+        .where(inOrganization('widget_session_revocations', fields.o))
+        .where('session_id', '=', fields.i)
+        .executeTakeFirst();
+      if (revoked) return undefined;
+      return {
+        id: fields.i,
+        organizationId: fields.o,
+        chatbotId: fields.b,
+        visitorId: fields.v,
+        identity: fields.s,
+        sub: fields.u ?? null,
+        name: fields.n ?? null,
+        email: fields.e ?? null,
+        secretRef: fields.r ?? null,
+        verifiedUntil: fields.t ?? null,
+        expiresAt: fields.x,
+      };
+    },
+
+    async revoke(session, now) {
+      await db
+        .insertInto('widget_session_revocations')
+        .values({
+          session_id: session.id,
+          organization_id: session.organizationId,
+          chatbot_id: session.chatbotId,
+          revoked_at: now,
+          expires_at: session.expiresAt,
+        })
+        .onConflict((oc) => oc.column('session_id').doNothing())
+        .execute();
+      // Revocations past their session's expiry prove nothing any more.
+      await db
+        .deleteFrom('widget_session_revocations')
+        .where(inOrganization('widget_session_revocations', session.organizationId))
+        .where('expires_at', '<=', now)
+        .execute();
+    },
   };
 }
 
@@ -116,21 +187,4 @@ export function effectiveIdentity(
 
 export function newVisitorId(): string {
   return `vis_${randomBytes(16).toString('hex')}`;
-}
-
-function hashCredential(credential: string): string {
-  return createHash('sha256').update(credential).digest('hex');
-}
-
-/** Ends a session (the widget's logout); the credential stops working at once. */
-export async function deleteWidgetSession(
-  db: Kysely<Database>,
-  organizationId: string,
-  id: string,
-): Promise<void> {
-  await db
-    .deleteFrom('widget_sessions')
-    .where(inOrganization('widget_sessions', organizationId))
-    .where('id', '=', id)
-    .execute();
 }

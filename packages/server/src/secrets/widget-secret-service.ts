@@ -47,6 +47,8 @@ export function createWidgetSecretService(deps: {
   cipher: SecretCipher;
   envSecretConfigured: boolean;
   now: () => number;
+  /** Called after every change of a bot's active secret (the signing-key cache listens). */
+  onChange?: () => void;
 }): WidgetSecretService {
   const { db, cipher, now } = deps;
 
@@ -80,6 +82,7 @@ export function createWidgetSecretService(deps: {
       if (!(await activatePendingSecret(db, organizationId, chatbotId, actor, now()))) {
         throw new HilalError('no_pending_secret');
       }
+      deps.onChange?.();
       return service.status(organizationId, chatbotId);
     },
 
@@ -92,6 +95,7 @@ export function createWidgetSecretService(deps: {
     async clear(organizationId, chatbotId) {
       await requireBot(organizationId, chatbotId);
       await retireActiveSecret(db, organizationId, chatbotId, now());
+      deps.onChange?.();
       return service.status(organizationId, chatbotId);
     },
 

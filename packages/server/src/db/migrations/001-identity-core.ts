@@ -65,21 +65,14 @@ export async function up(db: Kysely<any>, _context: MigrationContext): Promise<v
     .where(sql.ref('state'), '=', 'pending')
     .execute();
 
+  // Widget sessions are sealed credentials (identity/widget-sessions.ts), not rows: only the
+  // ones ended early (logout) are remembered, until they would have expired anyway.
   await db.schema
-    .createTable('widget_sessions')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .createTable('widget_session_revocations')
+    .addColumn('session_id', 'text', (c) => c.primaryKey())
     .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id'))
     .addColumn('chatbot_id', 'text', (c) => c.notNull().references('chatbots.id'))
-    .addColumn('credential_hash', 'text', (c) => c.notNull().unique())
-    .addColumn('visitor_id', 'text', (c) => c.notNull())
-    .addColumn('identity', 'text', (c) => c.notNull())
-    .addColumn('sub', 'text')
-    .addColumn('name', 'text')
-    .addColumn('email', 'text')
-    .addColumn('secret_ref', 'text')
-    .addColumn('verified_until', 'bigint')
-    .addColumn('contact_id', 'text')
-    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('revoked_at', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .execute();
 
