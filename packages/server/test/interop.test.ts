@@ -8,7 +8,7 @@ import { DIALECTS } from './support/databases.js';
 import { runHilal } from './support/run-hilal.js';
 import { type SeededBot, seedBot, startTestApp, type TestApp } from './support/test-app.js';
 
-// The customer guide (docs/identify-users.md) shows these exact calls; if this file changes, the
+// The customer guide (README.md, "Identify signed-in users") shows these exact calls; if this file changes, the
 // guide changes with it.
 
 const ENV_SECRET = 'single-tenant-fallback-secret-from-the-environment';
@@ -141,11 +141,8 @@ for (const dialect of DIALECTS) {
   });
 }
 
-describe('the customer guide, docs/identify-users.md', () => {
-  const guide = fs.readFileSync(
-    new URL('../../../../docs/identify-users.md', import.meta.url),
-    'utf8',
-  );
+describe('the customer guide, in README.md', () => {
+  const guide = fs.readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
 
   it('shows the exact jsonwebtoken call tested above', () => {
     assert.ok(

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * What a customer's backend does to identify a signed-in user (docs/identify-users.md): an HS256
+ * What a customer's backend does to identify a signed-in user (README.md, "Identify signed-in users"): an HS256
  * token with `sub`, `name`, `email` and a short `exp`, signed with the bot's secret.
  */
 export function mintDemoToken(
