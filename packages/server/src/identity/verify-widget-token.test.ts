@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { b64url, signHs256, signRaw } from '../../test/support/tokens.js';
 import { verifyWidgetToken } from './verify-widget-token.js';
@@ -234,14 +235,38 @@ describe('verifyWidgetToken: SPEC §4 rules, in order', () => {
     assert.equal(outcome(validToken, null), 'not_configured/no_secret');
   });
 
-  for (const alg of ['HS384', 'HS512', 'RS256', 'ES256']) {
-    it(`a token signed with ${alg} header → invalid_signature/alg_not_allowed`, () => {
-      assert.equal(
-        outcome(signHs256(SECRET, good, { alg, typ: 'JWT' })),
-        'invalid_signature/alg_not_allowed',
-      );
+  // Tokens really signed with those algorithms; the bot's secret is never used on them.
+  const signingInput = (alg: string) =>
+    `${b64url(JSON.stringify({ alg, typ: 'JWT' }))}.${b64url(JSON.stringify(good))}`;
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const hmac = (hash: string, alg: string) =>
+    createHmac(hash, KEY).update(signingInput(alg)).digest('base64url');
+  const realTokens: Array<[string, string]> = [
+    ['HS384', `${signingInput('HS384')}.${hmac('sha384', 'HS384')}`],
+    ['HS512', `${signingInput('HS512')}.${hmac('sha512', 'HS512')}`],
+    [
+      'RS256',
+      `${signingInput('RS256')}.${sign('sha256', Buffer.from(signingInput('RS256')), rsa.privateKey).toString('base64url')}`,
+    ],
+    [
+      'ES256',
+      `${signingInput('ES256')}.${sign('sha256', Buffer.from(signingInput('ES256')), { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`,
+    ],
+  ];
+  for (const [alg, token] of realTokens) {
+    it(`a token signed with ${alg} → invalid_signature/alg_not_allowed`, () => {
+      assert.equal(outcome(token), 'invalid_signature/alg_not_allowed');
     });
   }
+
+  it('an RS256 token "signed" by HMAC keyed with the public key is refused on alg alone', () => {
+    // The classic key-confusion attack: the verifier's public key used as an HMAC secret.
+    const pem = String(rsa.publicKey.export({ type: 'spki', format: 'pem' }));
+    const input = signingInput('RS256');
+    const forged = `${input}.${createHmac('sha256', pem).update(input).digest('base64url')}`;
+    assert.equal(outcome(forged, Buffer.from(pem)), 'invalid_signature/alg_not_allowed');
+  });
 
   it('an integer sub is kept as its decimal string', () => {
     const result = verifyWidgetToken(signHs256(SECRET, { sub: 12345, exp: NOW + 60 }), KEY, opts);
