@@ -55,6 +55,8 @@ interface CallOptions {
   readonly keepalive?: boolean;
   readonly accept?: string;
   readonly lastEventId?: string | undefined;
+  /** The identity header for a session other than the current one (its logout). */
+  readonly belief?: IdentitySource;
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
@@ -66,7 +68,7 @@ export function createApiClient(options: ApiClientOptions) {
     const chat = path.startsWith('/api/chat/');
     const headers: Record<string, string> = {};
     if (init.session) headers.Authorization = `Bearer ${init.session}`;
-    if (chat) headers[IDENTITY_HEADER] = options.belief();
+    if (chat) headers[IDENTITY_HEADER] = init.belief ?? options.belief();
     if (init.accept) headers.Accept = init.accept;
     if (init.lastEventId) headers['Last-Event-ID'] = init.lastEventId;
     // docs/widget-api.md: JSON sent as text/plain, which spares the preflight where nothing else
@@ -165,9 +167,9 @@ export function createApiClient(options: ApiClientOptions) {
       });
     },
 
-    async logout(session: string): Promise<void> {
+    async logout(session: string, belief: IdentitySource): Promise<void> {
       // keepalive: the page may be navigating away right after a sign-out.
-      await call('/api/chat/logout', { method: 'POST', session, keepalive: true });
+      await call('/api/chat/logout', { method: 'POST', session, belief, keepalive: true });
     },
   };
 }

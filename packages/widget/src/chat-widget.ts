@@ -214,6 +214,8 @@ export class ChatWidget {
     this.#messages.clear();
     this.#unread = 0;
     this.#setTyping(null);
+    // The live region still holds the last reply read out; it is in the page, if visually hidden.
+    this.#view?.announce('');
     this.#view?.setOpen(this.#open, 0);
     this.#render(false);
   }

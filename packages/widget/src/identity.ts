@@ -175,6 +175,8 @@ export class Identity {
   /** Forgets the identity and this browser's conversation, locally and (best effort) on the server. */
   async #forget(waitForServer: boolean): Promise<void> {
     const previous = this.session;
+    // The ending session's own logout call says what that session was (SPEC §2), not 'anonymous'.
+    const belief = this.source;
     clearTimeout(this.#timer);
     this.#expiresAt = undefined;
     this.#record = ANONYMOUS;
@@ -184,7 +186,7 @@ export class Identity {
     this.#o.storage.clear();
     this.#o.onForget();
     if (previous) {
-      const done = this.#o.api.logout(previous).catch(() => {});
+      const done = this.#o.api.logout(previous, belief).catch(() => {});
       if (waitForServer) await done;
     }
   }
