@@ -28,6 +28,8 @@ declare module 'fastify' {
   }
 }
 
+const QUIET_LEVELS = new Set(['fatal', 'error', 'warn', 'silent']);
+
 export interface AppOptions {
   /** Where logs go; tests pass a stream to search the logs for secrets. */
   readonly logStream?: DestinationStream;
@@ -51,6 +53,10 @@ export async function buildApp(
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // A per-request child logger costs more than the whole token check. Below `info` nothing
+    // logs per request, so requests share the app's logger; errors still carry the request id.
+    childLoggerFactory: (logger, bindings, childOptions) =>
+      QUIET_LEVELS.has(logger.level) ? logger : logger.child(bindings, childOptions),
   });
 
   installTransportSecurity(app, config.production);

@@ -32,7 +32,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(400).send(errorBody('invalid_request'));
     }
     request.log.error(
-      { err: { type: error.name, code: error.code, stack: error.stack } },
+      { reqId: request.id, err: { type: error.name, code: error.code, stack: error.stack } },
       'unexpected error',
     );
     return reply.code(500).send(errorBody('internal'));

@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, IdentityState } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
+import { randomBytesFromPool } from '../ids.js';
 
 /** How long a widget session credential lasts; a verified one is verified only until `exp`. */
 export const SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000;
@@ -105,7 +106,7 @@ export function createWidgetSessions(db: Kysely<Database>, masterKey: Buffer): W
     issue(session, now) {
       // The IV is fresh randomness that must never repeat under this key anyway; it doubles as
       // the session id, which spares a second draw from the CSPRNG on the verify hot path.
-      const iv = randomBytes(12);
+      const iv = randomBytesFromPool(12);
       const id = `wss_${iv.toString('hex')}`;
       const fields: Sealed = {
         i: id,
@@ -187,5 +188,5 @@ export function effectiveIdentity(
 }
 
 export function newVisitorId(): string {
-  return `vis_${randomBytes(16).toString('hex')}`;
+  return `vis_${randomBytesFromPool(16).toString('hex')}`;
 }
