@@ -133,7 +133,9 @@ export function createApiClient(options: ApiClientOptions) {
       } catch (error) {
         if (error instanceof HttpError && error.status === 401) {
           // The reason is a fixed code (SPEC §4), never the token: safe to show the host's devs.
-          console.warn(`Hilal chat: the user token was not accepted (${error.code ?? 'unknown'}).`);
+          console.warn(
+            `Hilal chat: identity not verified (${error.code ?? 'unknown'}); chatting anonymously.`,
+          );
           return undefined;
         }
         throw error;

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireAdmin } from '../accounts/require-admin.js';
 import { publishChatEvent } from '../chat/chat-events.js';
 import { MAX_MESSAGE_LENGTH } from '../chat/chat-routes.js';
@@ -17,13 +17,8 @@ type ConversationParams = { Params: { conversationId: string } };
 export function registerInboxRoutes(app: FastifyInstance, services: AppServices): void {
   const { db, now, store } = services;
 
-  app.get<{ Querystring: { limit?: string } }>('/api/admin/conversations', async (request) => {
-    const admin = await requireAdmin(request, services, EVERYONE);
-    const limit = Math.min(Math.max(Number(request.query.limit) || 50, 1), 200);
-    return { conversations: await listInboxConversations(db, admin.organizationId, limit) };
-  });
-
-  app.get<ConversationParams>('/api/admin/conversations/:conversationId', async (request) => {
+  /** The signed-in user and the conversation they name, always within their organization. */
+  async function agentAndConversation(request: FastifyRequest<ConversationParams>) {
     const admin = await requireAdmin(request, services, EVERYONE);
     const conversation = await findInboxConversation(
       db,
@@ -31,6 +26,17 @@ export function registerInboxRoutes(app: FastifyInstance, services: AppServices)
       request.params.conversationId,
     );
     if (conversation === undefined) throw new HilalError('conversation_not_found');
+    return { admin, conversation };
+  }
+
+  app.get<{ Querystring: { limit?: string } }>('/api/admin/conversations', async (request) => {
+    const admin = await requireAdmin(request, services, EVERYONE);
+    const limit = Math.min(Math.max(Number(request.query.limit) || 50, 1), 200);
+    return { conversations: await listInboxConversations(db, admin.organizationId, limit) };
+  });
+
+  app.get<ConversationParams>('/api/admin/conversations/:conversationId', async (request) => {
+    const { admin, conversation } = await agentAndConversation(request);
     const messages = await listMessages(db, admin.organizationId, conversation.id, { limit: 500 });
     return { conversation, messages };
   });
@@ -39,13 +45,7 @@ export function registerInboxRoutes(app: FastifyInstance, services: AppServices)
     '/api/admin/conversations/:conversationId/messages',
     { bodyLimit: 16 * 1024, schema: { body: ReplyBody } },
     async (request) => {
-      const admin = await requireAdmin(request, services, EVERYONE);
-      const conversation = await findInboxConversation(
-        db,
-        admin.organizationId,
-        request.params.conversationId,
-      );
-      if (conversation === undefined) throw new HilalError('conversation_not_found');
+      const { admin, conversation } = await agentAndConversation(request);
       const text = request.body.text.trim();
       if (text === '') throw new HilalError('invalid_request');
       if ([...text].length > MAX_MESSAGE_LENGTH) throw new HilalError('message_too_long');
