@@ -72,6 +72,7 @@ export async function buildApp(
     db: services.db,
     store: services.store,
     responder,
+    followUpResponder: builtin,
     now: services.now,
     log: app.log,
   });

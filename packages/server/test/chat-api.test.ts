@@ -88,6 +88,24 @@ for (const dialect of DIALECTS) {
       assert.notEqual(sent.json().message.conversationId, onPhone.conversationId);
     });
 
+    it('after a handoff, the bot only acknowledges the follow-up email it asked an anonymous visitor for', async () => {
+      const visitor = browser();
+      await visitor.startAnonymous();
+      const asked = await visitor.sendAndAwaitReply('I want to talk to a human');
+      assert.match(asked.messages.at(-1)?.text ?? '', /e-?mail/i, 'the bot asks for an email');
+      const thanked = await visitor.sendAndAwaitReply('sure: sam@example.com');
+      assert.equal(thanked.messages.at(-1)?.author, 'bot');
+      assert.match(thanked.messages.at(-1)?.text ?? '', /sam@example\.com/);
+      const contact = await t.services.db
+        .selectFrom('contacts')
+        .select('email')
+        .where('email', '=', 'sam@example.com')
+        .executeTakeFirst();
+      assert.ok(contact, 'the follow-up email is kept on the contact');
+      const quiet = await visitor.sendAndAwaitReply('are you there?');
+      assert.equal(quiet.messages.at(-1)?.text, 'are you there?', 'otherwise the bot stays quiet');
+    });
+
     it('a message retried with the same client id is stored once', async () => {
       const visitor = browser();
       await visitor.startAnonymous();

@@ -12,6 +12,7 @@ import {
 } from './conversations-repository.js';
 import { insertMessage, listMessages } from './messages-repository.js';
 import type { ReplyService } from './reply-service.js';
+import { findEmailAddress } from './responder/follow-up-email.js';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 const MESSAGES_PER_MINUTE = 30;
@@ -95,9 +96,16 @@ export function registerChatRoutes(
           nowMs,
         );
         await publishChatEvent(store, contact.id, { type: 'message', message: stored.message });
-        if (conversation.status === 'bot') {
+        // The bot answers while it has the conversation. Once it is handed to a human, it only
+        // acknowledges the follow-up email it asked an unverified visitor for.
+        const followUpOnly =
+          conversation.status !== 'bot' &&
+          caller.identity !== 'verified' &&
+          findEmailAddress(text) !== undefined;
+        if (conversation.status === 'bot' || followUpOnly) {
           const { session } = caller;
           replies.respond({
+            followUpOnly,
             organizationId,
             chatbotId,
             botName: caller.botName,

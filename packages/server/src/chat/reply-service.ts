@@ -21,6 +21,8 @@ export interface ReplyRequest {
   readonly verified?: ReplyContext['verified'];
   readonly selfReported?: ReplyContext['selfReported'];
   readonly text: string;
+  /** Handed to a human already: only the built-in responder's email acknowledgement runs. */
+  readonly followUpOnly?: boolean;
 }
 
 export interface ReplyService {
@@ -36,10 +38,12 @@ export function createReplyService(deps: {
   db: Kysely<Database>;
   store: Store;
   responder: Responder;
+  /** Answers follow-up emails in conversations a human has (the built-in responder). */
+  followUpResponder: Responder;
   now: () => number;
   log: FastifyBaseLogger;
 }): ReplyService {
-  const { db, store, responder, now, log } = deps;
+  const { db, store, now, log } = deps;
   const inFlight = new Set<Promise<void>>();
 
   async function run(request: ReplyRequest): Promise<void> {
@@ -65,6 +69,7 @@ export function createReplyService(deps: {
           ? { followUpEmail: contact.email }
           : {}),
       };
+      const responder = request.followUpOnly ? deps.followUpResponder : deps.responder;
       const reply = await responder.reply(context, {
         delta: (text) => void publish({ type: 'delta', replyId, text }),
       });
@@ -81,11 +86,12 @@ export function createReplyService(deps: {
         },
         now(),
       );
+      const handedOver = reply.handoff && !request.followUpOnly;
       await touchConversation(
         db,
         organizationId,
         conversation.id,
-        reply.handoff ? { status: 'human' } : {},
+        handedOver ? { status: 'human' } : {},
         now(),
       );
       if (reply.capturedEmail && request.identity !== 'verified') {
