@@ -8,11 +8,18 @@ import { HilalError } from '../errors.js';
  */
 export function installJsonBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+  const parseJson = (
+    _request: unknown,
+    body: string | Buffer,
+    done: (error: Error | null, value?: unknown) => void,
+  ) => {
     try {
       done(null, JSON.parse(typeof body === 'string' ? body : body.toString('utf8')));
     } catch {
       done(new HilalError('invalid_json'), undefined);
     }
-  });
+  };
+  // The exact types first: Fastify finds them by a map lookup, the catch-all by a search.
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, parseJson);
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJson);
 }
