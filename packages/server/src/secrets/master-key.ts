@@ -12,7 +12,7 @@ export const MASTER_KEY_FILE = 'master.key';
 export function loadMasterKey(configured: Buffer | undefined, dataDir: string): Buffer {
   if (configured !== undefined) return configured;
   const file = path.join(dataDir, MASTER_KEY_FILE);
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
     fs.writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
   } catch (error) {
