@@ -119,6 +119,23 @@ for (const dialect of DIALECTS) {
       assert.equal(history.at(-1).text, 'thanks Omar', 'no bot reply after a human took over');
     });
 
+    it('closing hands the visitor back to the bot in a new conversation', async () => {
+      const visitor = new WidgetClient(t.app, bot);
+      await visitor.startAnonymous();
+      const sent = (await visitor.send('I need a person please')).json().message;
+      await t.app.replies.drain();
+      const closed = await t.app.inject({
+        method: 'POST',
+        url: `/api/admin/conversations/${sent.conversationId}/close`,
+        headers: agent,
+      });
+      assert.equal(closed.statusCode, 200);
+      assert.equal(closed.json().conversation.status, 'closed');
+      const history = await visitor.sendAndAwaitReply('hello again');
+      assert.equal(history.messages.length, 2, 'a new conversation: the message and the bot reply');
+      assert.equal(history.messages.at(-1)?.author, 'bot');
+    });
+
     it("another organization's agent cannot see or answer the conversation", async () => {
       const other = await createOrganization(t.services.db, 'Other', Date.now());
       const outsider = await signIn(t, other.id, 'outsider@other.test');

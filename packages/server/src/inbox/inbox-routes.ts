@@ -74,4 +74,21 @@ export function registerInboxRoutes(app: FastifyInstance, services: AppServices)
       return { message };
     },
   );
+
+  // Closing ends the human's turn: the visitor's next message opens a new conversation, which
+  // the bot answers again.
+  app.post<ConversationParams>(
+    '/api/admin/conversations/:conversationId/close',
+    async (request) => {
+      const { admin, conversation } = await agentAndConversation(request);
+      await touchConversation(
+        db,
+        admin.organizationId,
+        conversation.id,
+        { status: 'closed' },
+        now(),
+      );
+      return { conversation: { ...conversation, status: 'closed' as const } };
+    },
+  );
 }
