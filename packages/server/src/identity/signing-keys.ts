@@ -44,6 +44,10 @@ export interface SigningKeysDeps {
  *   data_version costs a few microseconds and no query, and a save is a commit, so no request
  *   after the save can see the old id.
  * - A bot not found is never cached: creating a bot needs no invalidation.
+ *
+ * @example
+ * const signing = await signingKeys.resolve(orgId, botId); // undefined: 404
+ * verifyWidgetToken(token, signing.key, options);          // key undefined: not_configured
  */
 export function createSigningKeys(deps: SigningKeysDeps): SigningKeys {
   const { db, cipher, envSecret, masterKey, dataVersion } = deps;

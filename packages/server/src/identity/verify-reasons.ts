@@ -68,6 +68,12 @@ export interface VerifyFailure {
   readonly detail: VerifyDetail;
 }
 
+/**
+ * The failure for a detail code, its reason taken from the table.
+ *
+ * @example
+ * failure('not_yet_valid'); // { verified: false, reason: 'expired', detail: 'not_yet_valid' }
+ */
 export function failure(detail: VerifyDetail): VerifyFailure {
   return { verified: false, reason: VERIFY_DETAILS[detail].reason, detail };
 }

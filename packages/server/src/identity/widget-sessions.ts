@@ -175,6 +175,10 @@ export function createWidgetSessions(db: Kysely<Database>, masterKey: Buffer): W
  * What the session is now (SPEC §2): a verified session stays verified only while its token's
  * `exp` has not passed and the secret that verified it is still the bot's current one. Saving a
  * new secret therefore ends it at once, on every instance, with no write to the sessions.
+ *
+ * @example
+ * const current = await signingKeys.resolve(session.organizationId, session.chatbotId);
+ * effectiveIdentity(session, current?.secretRef ?? null, Date.now() / 1000); // 'verified' | 'anonymous' | …
  */
 export function effectiveIdentity(
   session: WidgetSession,

@@ -13,6 +13,10 @@ const VERSION = 'v1';
  * AES-256-GCM under the master key (SPEC §3). The output is `v1.<iv>.<ciphertext>.<tag>` in
  * base64url. The context is authenticated, so a ciphertext copied onto another bot's row does not
  * decrypt there.
+ *
+ * @example
+ * const sealed = cipher.encrypt(secret, secretContext(botId, secretId));
+ * cipher.decrypt(sealed, secretContext(botId, secretId)); // secret; any other context throws
  */
 export function createSecretCipher(masterKey: Buffer): SecretCipher {
   if (masterKey.length !== 32) throw new TypeError('the master key must be 32 bytes');
