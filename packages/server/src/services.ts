@@ -12,7 +12,7 @@ import {
   type WidgetSessions,
 } from './identity/widget-sessions.js';
 import { loadMasterKey } from './secrets/master-key.js';
-import { createSecretCipher, type SecretCipher } from './secrets/secret-cipher.js';
+import { createSecretCipher } from './secrets/secret-cipher.js';
 import {
   createWidgetSecretService,
   type WidgetSecretService,
@@ -27,7 +27,6 @@ export interface AppServices {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
   readonly store: Store;
-  readonly cipher: SecretCipher;
   readonly signingKeys: SigningKeys;
   readonly secrets: WidgetSecretService;
   readonly sessions: WidgetSessions;
@@ -91,7 +90,6 @@ export async function openServices(
     db,
     dialect: database.dialect,
     store,
-    cipher,
     signingKeys,
     secrets: createWidgetSecretService({
       db,

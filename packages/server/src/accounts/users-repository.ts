@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/schema.js';
-import { inOrganization } from '../db/tenancy.js';
 import { newId } from '../ids.js';
 
 export const ROLES: readonly Role[] = ['owner', 'admin', 'agent'];
@@ -38,13 +37,4 @@ export async function findUserByEmail(db: Kysely<Database>, email: string) {
     .selectAll()
     .where('email', '=', email.toLowerCase())
     .executeTakeFirst();
-}
-
-export async function countUsers(db: Kysely<Database>, organizationId: string): Promise<number> {
-  const row = await db
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where(inOrganization('users', organizationId))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

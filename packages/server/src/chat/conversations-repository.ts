@@ -39,20 +39,6 @@ export async function findOpenConversation(
   return row && toConversation(row);
 }
 
-export async function findConversation(
-  db: Kysely<Database>,
-  organizationId: string,
-  conversationId: string,
-): Promise<Conversation | undefined> {
-  const row = await db
-    .selectFrom('conversations')
-    .select(COLUMNS)
-    .where(inOrganization('conversations', organizationId))
-    .where('id', '=', conversationId)
-    .executeTakeFirst();
-  return row && toConversation(row);
-}
-
 export async function createConversation(
   db: Kysely<Database>,
   values: { organizationId: string; chatbotId: string; contactId: string; identity: IdentityState },
