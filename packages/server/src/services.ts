@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { type BotCounters, createBotCounters } from './bots/bot-counters.js';
 import type { Config } from './config.js';
@@ -6,11 +5,7 @@ import { type Dialect, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { Database } from './db/schema.js';
 import { createSigningKeys, type SigningKeys } from './identity/signing-keys.js';
-import {
-  createWidgetSessions,
-  type WidgetSession,
-  type WidgetSessions,
-} from './identity/widget-sessions.js';
+import { createWidgetSessions, type WidgetSessions } from './identity/widget-sessions.js';
 import { loadMasterKey } from './secrets/master-key.js';
 import { createSecretCipher } from './secrets/secret-cipher.js';
 import {
@@ -33,12 +28,6 @@ export interface AppServices {
   readonly counters: BotCounters;
   /** The clock, in epoch milliseconds; injected by tests. */
   readonly now: () => number;
-  /** The widget session named by `Authorization: Bearer hws_…`, if it belongs to this bot. */
-  currentWidgetSession(
-    request: FastifyRequest,
-    orgId: string,
-    botId: string,
-  ): Promise<WidgetSession | undefined>;
   close(): Promise<void>;
 }
 
@@ -101,12 +90,6 @@ export async function openServices(
     sessions,
     counters,
     now,
-    async currentWidgetSession(request, orgId, botId) {
-      const header = request.headers.authorization;
-      if (header === undefined || !header.startsWith('Bearer ')) return undefined;
-      const session = await sessions.find(header.slice('Bearer '.length).trim(), now());
-      return session?.organizationId === orgId && session.chatbotId === botId ? session : undefined;
-    },
     async close() {
       if (timer) clearInterval(timer);
       await counters.flush().catch(() => {});

@@ -4,7 +4,8 @@ import { hashPassword } from '../src/accounts/password-hash.js';
 import { createUser } from '../src/accounts/users-repository.js';
 import { openServices } from '../src/services.js';
 import { createTestEnvironment, type TestEnvironment } from './support/databases.js';
-import { runCli, type ServerProcess, startServerProcess } from './support/server-process.js';
+import { runHilal } from './support/run-hilal.js';
+import { type ServerProcess, startServerProcess } from './support/server-process.js';
 import { type SeededBot, seedBot } from './support/test-app.js';
 import { signHs256 } from './support/tokens.js';
 
@@ -117,7 +118,7 @@ describe('rotation across processes: the command line rotates while a SQLite ser
   it('after `hilal bot secret regenerate`, the old token fails at the next request', async () => {
     const oldToken = tokenFor(bot.secret ?? '');
     assert.equal((await verifyOver(server, bot, oldToken)).status, 200);
-    const cli = await runCli(
+    const cli = await runHilal(
       ['bot', 'secret', 'regenerate', bot.botId],
       env.env({ HILAL_MASTER_KEY: MASTER_KEY }),
     );

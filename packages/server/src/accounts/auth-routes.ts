@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { HilalError } from '../errors.js';
 import { readCookie, serializeCookie } from '../http/cookies.js';
 import type { AppServices } from '../services.js';
+import { countPerMinute } from '../store/per-minute-limit.js';
 import {
   ADMIN_SESSION_LIFETIME_MS,
   deleteAdminSession,
@@ -33,14 +34,15 @@ export function registerAuthRoutes(app: FastifyInstance, services: AppServices):
       const user = await findUserByEmail(db, email);
       const valid = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
       if (user === undefined || !valid) {
-        const window = await store.hitWindow(
+        const rate = await countPerMinute(
+          store,
           `login-failures:${request.ip}`,
+          LOGIN_FAILURES_PER_MIN,
           now(),
-          60_000,
-          LOGIN_FAILURES_PER_MIN + 1,
         );
-        if (window.count > LOGIN_FAILURES_PER_MIN)
-          throw new HilalError('rate_limited', { 'Retry-After': '60' });
+        if (rate.limited) {
+          throw new HilalError('rate_limited', { 'Retry-After': String(rate.retryAfterS) });
+        }
         throw new HilalError('invalid_credentials');
       }
       const credential = await issueAdminSession(

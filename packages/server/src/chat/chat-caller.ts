@@ -3,8 +3,10 @@ import { type BotSettings, originAllowed, parseBotSettings } from '../bots/bot-s
 import { findChatbot } from '../bots/chatbots-repository.js';
 import type { IdentityState } from '../db/schema.js';
 import { HilalError } from '../errors.js';
+import { requestSession } from '../identity/request-session.js';
 import { effectiveIdentity, type WidgetSession } from '../identity/widget-sessions.js';
 import type { AppServices } from '../services.js';
+import type { ReplyContext } from './responder/responder.js';
 
 export const IDENTITY_HEADER = 'x-hilal-identity-source';
 
@@ -29,12 +31,8 @@ export async function authenticateChat(
   reply: FastifyReply,
   services: AppServices,
 ): Promise<ChatCaller> {
-  const header = request.headers.authorization;
-  const credential = header?.startsWith('Bearer ')
-    ? header.slice('Bearer '.length).trim()
-    : undefined;
   const nowMs = services.now();
-  const session = credential ? await services.sessions.find(credential, nowMs) : undefined;
+  const session = await requestSession(request, services.sessions, nowMs);
   if (session === undefined) throw new HilalError('unauthorized');
 
   const bot = await findChatbot(services.db, session.organizationId, session.chatbotId);
@@ -58,4 +56,17 @@ export async function authenticateChat(
     services.counters.add(session.organizationId, session.chatbotId, 'identity_mismatch');
   }
   return { session, identity, botName: bot.name, settings };
+}
+
+/**
+ * What the responder may know of the caller (SPEC §6): verified claims as fact, and what an
+ * unverified visitor said only as self-reported.
+ */
+export function replyIdentity(caller: ChatCaller): Pick<ReplyContext, 'verified' | 'selfReported'> {
+  const { session, identity } = caller;
+  const details = { name: session.name ?? undefined, email: session.email ?? undefined };
+  if (identity === 'verified' && session.sub !== null)
+    return { verified: { sub: session.sub, ...details } };
+  if (identity === 'self-reported') return { selfReported: details };
+  return {};
 }

@@ -3,11 +3,23 @@ import type { Database } from '../db/schema.js';
 import type { ChatCaller } from './chat-caller.js';
 import {
   type Contact,
-  findVisitorContactId,
+  findContactId,
   upsertVerifiedContact,
   upsertVisitorContact,
 } from './contacts-repository.js';
 import { moveConversations } from './conversations-repository.js';
+
+/** The id of the contact a caller speaks as (see `ensureContact`), without creating it. */
+export function findCallerContactId(
+  db: Kysely<Database>,
+  caller: ChatCaller,
+): Promise<string | undefined> {
+  const { session } = caller;
+  const key = { organizationId: session.organizationId, chatbotId: session.chatbotId };
+  return caller.identity === 'verified' && session.sub !== null
+    ? findContactId(db, key, 'sub', session.sub)
+    : findContactId(db, key, 'visitor_id', session.visitorId);
+}
 
 /**
  * The contact a caller speaks as (SPEC §2): a verified caller is the bot's contact for that `sub`,
@@ -58,7 +70,7 @@ export async function carryOverToVerified(
   now: number,
 ): Promise<void> {
   const key = { organizationId: browser.organizationId, chatbotId: browser.chatbotId };
-  const visitorContactId = await findVisitorContactId(db, { ...key, visitorId: browser.visitorId });
+  const visitorContactId = await findContactId(db, key, 'visitor_id', browser.visitorId);
   if (visitorContactId === undefined) return;
   const claims = { sub: browser.sub, name: browser.name ?? null, email: browser.email ?? null };
   const verified = await upsertVerifiedContact(db, { ...key, ...claims }, now);

@@ -2,8 +2,9 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { HilalError } from '../errors.js';
 import type { AppServices } from '../services.js';
-import { authenticateChat, type ChatCaller } from './chat-caller.js';
-import { ensureContact } from './chat-contacts.js';
+import { countPerMinute } from '../store/per-minute-limit.js';
+import { authenticateChat, type ChatCaller, replyIdentity } from './chat-caller.js';
+import { ensureContact, findCallerContactId } from './chat-contacts.js';
 import { publishChatEvent } from './chat-events.js';
 import {
   createConversation,
@@ -32,8 +33,11 @@ export function registerChatRoutes(
 
   app.get('/api/chat/history', async (request, reply) => {
     const caller = await authenticateChat(request, reply, services);
-    const contact = await ensureContact(db, caller, now());
-    const conversation = await findOpenConversation(db, caller.session.organizationId, contact.id);
+    // A read: it finds the caller's contact but does not create one.
+    const contactId = await findCallerContactId(db, caller);
+    const conversation = contactId
+      ? await findOpenConversation(db, caller.session.organizationId, contactId)
+      : undefined;
     const messages = conversation
       ? await listMessages(db, caller.session.organizationId, conversation.id)
       : [];
@@ -56,15 +60,14 @@ export function registerChatRoutes(
       const { organizationId, chatbotId } = caller.session;
 
       const nowMs = now();
-      const window = await store.hitWindow(
+      const rate = await countPerMinute(
+        store,
         `chat-messages:${caller.session.id}`,
+        MESSAGES_PER_MINUTE,
         nowMs,
-        60_000,
-        MESSAGES_PER_MINUTE + 1,
       );
-      if (window.count > MESSAGES_PER_MINUTE) {
-        const retryAfter = Math.max(1, Math.ceil((window.oldestMs + 60_000 - nowMs) / 1000));
-        throw new HilalError('rate_limited', { 'Retry-After': String(retryAfter) });
+      if (rate.limited) {
+        throw new HilalError('rate_limited', { 'Retry-After': String(rate.retryAfterS) });
       }
 
       const contact = await ensureContact(db, caller, nowMs);
@@ -103,7 +106,6 @@ export function registerChatRoutes(
           caller.identity !== 'verified' &&
           findEmailAddress(text) !== undefined;
         if (conversation.status === 'bot' || followUpOnly) {
-          const { session } = caller;
           replies.respond({
             followUpOnly,
             organizationId,
@@ -113,23 +115,7 @@ export function registerChatRoutes(
             contact,
             identity: caller.identity,
             text,
-            ...(caller.identity === 'verified' && session.sub !== null
-              ? {
-                  verified: {
-                    sub: session.sub,
-                    ...optional('name', session.name),
-                    ...optional('email', session.email),
-                  },
-                }
-              : {}),
-            ...(caller.identity === 'self-reported'
-              ? {
-                  selfReported: {
-                    ...optional('name', session.name),
-                    ...optional('email', session.email),
-                  },
-                }
-              : {}),
+            ...replyIdentity(caller),
           });
         }
       }
@@ -147,8 +133,4 @@ export function registerChatRoutes(
 /** The name the widget may show: a verified name, or what the visitor said (display only). */
 function displayName(caller: ChatCaller): string | null {
   return caller.identity === 'anonymous' ? null : caller.session.name;
-}
-
-function optional<K extends string>(key: K, value: string | null): { [P in K]?: string } {
-  return (value === null ? {} : { [key]: value }) as { [P in K]?: string };
 }

@@ -19,89 +19,90 @@ interface ContactKey {
  * The contact of a verified user: one per bot and `sub`, whichever device they use (SPEC §2).
  * Name and email follow the latest verified claims.
  */
-export async function upsertVerifiedContact(
+export function upsertVerifiedContact(
   db: Kysely<Database>,
   key: ContactKey & { sub: string; name: string | null; email: string | null },
   now: number,
 ): Promise<Contact> {
-  await db
-    .insertInto('contacts')
-    .values({
-      id: newId('ctc'),
-      organization_id: key.organizationId,
-      chatbot_id: key.chatbotId,
-      kind: 'verified',
-      sub: key.sub,
-      visitor_id: null,
-      name: key.name,
-      email: key.email,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['chatbot_id', 'sub'])
-        .doUpdateSet({ name: key.name, email: key.email, updated_at: now }),
-    )
-    .execute();
-  return db
-    .selectFrom('contacts')
-    .select(['id', 'kind', 'name', 'email'])
-    .where(inOrganization('contacts', key.organizationId))
-    .where('chatbot_id', '=', key.chatbotId)
-    .where('sub', '=', key.sub)
-    .executeTakeFirstOrThrow();
+  const values = {
+    kind: 'verified' as const,
+    sub: key.sub,
+    visitor_id: null,
+    name: key.name,
+    email: key.email,
+  };
+  return upsertContact(db, key, values, 'sub', { name: key.name, email: key.email }, now);
 }
 
 /**
  * The contact of one browser (anonymous or self-reported). A self-reported name or email is
  * kept for display only: it is never used to find or link anything.
  */
-export async function upsertVisitorContact(
+export function upsertVisitorContact(
   db: Kysely<Database>,
   key: ContactKey & { visitorId: string; name: string | null; email: string | null },
   now: number,
 ): Promise<Contact> {
+  const values = {
+    kind: 'visitor' as const,
+    sub: null,
+    visitor_id: key.visitorId,
+    name: key.name,
+    email: key.email,
+  };
+  // What the visitor said last wins, but saying nothing keeps what was said before.
   const update = {
-    updated_at: now,
     ...(key.name ? { name: key.name } : {}),
     ...(key.email ? { email: key.email } : {}),
   };
-  await db
+  return upsertContact(db, key, values, 'visitor_id', update, now);
+}
+
+/** One statement: insert, or update on the bot's unique key, and return the row either way. */
+async function upsertContact(
+  db: Kysely<Database>,
+  key: ContactKey,
+  values: {
+    kind: Contact['kind'];
+    sub: string | null;
+    visitor_id: string | null;
+    name: string | null;
+    email: string | null;
+  },
+  uniqueBy: 'sub' | 'visitor_id',
+  update: { name?: string | null; email?: string | null },
+  now: number,
+): Promise<Contact> {
+  return db
     .insertInto('contacts')
     .values({
       id: newId('ctc'),
       organization_id: key.organizationId,
       chatbot_id: key.chatbotId,
-      kind: 'visitor',
-      sub: null,
-      visitor_id: key.visitorId,
-      name: key.name,
-      email: key.email,
+      ...values,
       created_at: now,
       updated_at: now,
     })
-    .onConflict((oc) => oc.columns(['chatbot_id', 'visitor_id']).doUpdateSet(update))
-    .execute();
-  return db
-    .selectFrom('contacts')
-    .select(['id', 'kind', 'name', 'email'])
-    .where(inOrganization('contacts', key.organizationId))
-    .where('chatbot_id', '=', key.chatbotId)
-    .where('visitor_id', '=', key.visitorId)
+    .onConflict((oc) =>
+      oc.columns(['chatbot_id', uniqueBy]).doUpdateSet({ ...update, updated_at: now }),
+    )
+    .returning(['id', 'kind', 'name', 'email'])
     .executeTakeFirstOrThrow();
 }
 
-export async function findVisitorContactId(
+/** The id of the bot's contact with that `sub` or that browser, if it exists yet. */
+export async function findContactId(
   db: Kysely<Database>,
-  key: ContactKey & { visitorId: string },
+  key: ContactKey,
+  by: 'sub' | 'visitor_id',
+  value: string,
 ): Promise<string | undefined> {
   const row = await db
     .selectFrom('contacts')
     .select('id')
     .where(inOrganization('contacts', key.organizationId))
     .where('chatbot_id', '=', key.chatbotId)
-    .where('visitor_id', '=', key.visitorId)
+    .where(by, '=', value)
     .executeTakeFirst();
   return row?.id;
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { originAllowed, parseBotSettings } from '../bots/bot-settings.js';
 import { findChatbot } from '../bots/chatbots-repository.js';
 import { HilalError } from '../errors.js';
+import { requestSession } from '../identity/request-session.js';
 import { newVisitorId } from '../identity/widget-sessions.js';
 import { isId } from '../ids.js';
 import type { AppServices } from '../services.js';
@@ -63,7 +64,7 @@ export function registerWidgetRoutes(app: FastifyInstance, services: AppServices
       const identity = name || email ? 'self-reported' : 'anonymous';
       // The same browser keeps its visitor id, and so its anonymous conversation; a browser
       // that was someone's verified session starts afresh instead.
-      const previous = await services.currentWidgetSession(request, orgId, botId);
+      const previous = await requestSession(request, services.sessions, now(), { orgId, botId });
       const visitorId =
         previous && previous.identity !== 'verified' ? previous.visitorId : newVisitorId();
       const { credential } = services.sessions.issue(

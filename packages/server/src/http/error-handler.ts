@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { type ErrorCode, errorBody, HilalError } from '../errors.js';
+import { ERROR_CODES, type ErrorCode, errorBody, HilalError } from '../errors.js';
 
 // Fastify's own errors that are the client's fault, mapped onto our stable codes.
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -22,12 +22,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(400).send(errorBody('invalid_request'));
     }
     const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code];
-    if (mapped !== undefined) {
-      const body = errorBody(mapped);
-      return reply
-        .code(mapped === 'payload_too_large' ? 413 : (error.statusCode ?? 400))
-        .send(body);
-    }
+    if (mapped !== undefined) return reply.code(ERROR_CODES[mapped].status).send(errorBody(mapped));
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(400).send(errorBody('invalid_request'));
     }

@@ -4,12 +4,13 @@ import { carryOverToVerified } from '../chat/chat-contacts.js';
 import { errorBody, HilalError } from '../errors.js';
 import { isId } from '../ids.js';
 import type { AppServices } from '../services.js';
+import { countPerMinute } from '../store/per-minute-limit.js';
+import { requestSession } from './request-session.js';
 import { VERIFY_DETAILS, VERIFY_REASONS } from './verify-reasons.js';
 import { verifyWidgetToken } from './verify-widget-token.js';
 import { newVisitorId } from './widget-sessions.js';
 
 const BODY_LIMIT = 16 * 1024;
-const FAILURE_WINDOW_MS = 60_000;
 
 const VerifyBody = Type.Object({
   orgId: Type.String(),
@@ -83,18 +84,13 @@ export function registerVerifyJwtRoute(app: FastifyInstance, services: AppServic
         counters.add(orgId, botId, `verify:${result.reason}:${result.detail}`);
         // SPEC §4: failures are counted per client IP; past the limit a failing token gets 429
         // (no reason to learn from), while a valid token from the same IP still verifies.
-        const limit = config.verifyFailuresPerMin;
-        const window = await store.hitWindow(
+        const { limited, retryAfterS } = await countPerMinute(
+          store,
           `verify-failures:${request.ip}`,
+          config.verifyFailuresPerMin,
           nowMs,
-          FAILURE_WINDOW_MS,
-          limit + 1,
         );
-        if (window.count > limit) {
-          const retryAfterS = Math.max(
-            1,
-            Math.ceil((window.oldestMs + FAILURE_WINDOW_MS - nowMs) / 1000),
-          );
+        if (limited) {
           return reply
             .code(429)
             .header('Retry-After', String(retryAfterS))
@@ -109,7 +105,7 @@ export function registerVerifyJwtRoute(app: FastifyInstance, services: AppServic
       if (result.longLived) counters.add(orgId, botId, 'verify:long_lived');
       // This browser carries over (its visitor id, and so its conversation), unless it was
       // signed in as somebody else: a different user never inherits another's browser.
-      const previous = await services.currentWidgetSession(request, orgId, botId);
+      const previous = await requestSession(request, services.sessions, now(), { orgId, botId });
       const sameBrowser =
         previous !== undefined && (previous.sub === null || previous.sub === result.claims.sub);
       const session = {

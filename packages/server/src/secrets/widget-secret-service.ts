@@ -57,38 +57,61 @@ export function createWidgetSecretService(deps: {
     if (bot === undefined) throw new HilalError('bot_not_found');
   }
 
-  const service: WidgetSecretService = {
+  // The steps below assume the bot was found in the organization; the service methods check
+  // that once each, then compose them.
+  async function createPending(organizationId: string, chatbotId: string, actor: string) {
+    const secret = generateWidgetSecret();
+    const id = newId('wsk');
+    const ciphertext = cipher.encrypt(secret, secretContext(chatbotId, id));
+    const preview = previewTail(secret);
+    await insertPendingSecret(
+      db,
+      { id, organizationId, chatbotId, ciphertext, preview, createdBy: actor },
+      now(),
+    );
+    return { secret, preview: maskedPreview(preview) };
+  }
+
+  async function activatePending(organizationId: string, chatbotId: string, actor: string) {
+    if (!(await activatePendingSecret(db, organizationId, chatbotId, actor, now()))) {
+      throw new HilalError('no_pending_secret');
+    }
+    deps.onChange?.();
+  }
+
+  async function statusOf(organizationId: string, chatbotId: string): Promise<SecretStatus> {
+    const rows = await findSecretsForStatus(db, organizationId, chatbotId);
+    const active = rows.find((row) => row.state === 'active');
+    const pending = rows.some((row) => row.state === 'pending');
+    if (active !== undefined) {
+      return {
+        state: 'own',
+        preview: maskedPreview(active.preview),
+        rotatedAt: active.activated_at,
+        rotatedBy: active.activated_by,
+        pending,
+      };
+    }
+    const state = deps.envSecretConfigured ? 'environment' : 'not_configured';
+    return { state, preview: null, rotatedAt: null, rotatedBy: null, pending };
+  }
+
+  return {
     async regenerate(organizationId, chatbotId, actor) {
       await requireBot(organizationId, chatbotId);
-      const secret = generateWidgetSecret();
-      const id = newId('wsk');
-      await insertPendingSecret(
-        db,
-        {
-          id,
-          organizationId,
-          chatbotId,
-          ciphertext: cipher.encrypt(secret, secretContext(chatbotId, id)),
-          preview: previewTail(secret),
-          createdBy: actor,
-        },
-        now(),
-      );
-      return { secret, preview: maskedPreview(previewTail(secret)) };
+      return createPending(organizationId, chatbotId, actor);
     },
 
     async save(organizationId, chatbotId, actor) {
       await requireBot(organizationId, chatbotId);
-      if (!(await activatePendingSecret(db, organizationId, chatbotId, actor, now()))) {
-        throw new HilalError('no_pending_secret');
-      }
-      deps.onChange?.();
-      return service.status(organizationId, chatbotId);
+      await activatePending(organizationId, chatbotId, actor);
+      return statusOf(organizationId, chatbotId);
     },
 
     async rotate(organizationId, chatbotId, actor) {
-      const generated = await service.regenerate(organizationId, chatbotId, actor);
-      await service.save(organizationId, chatbotId, actor);
+      await requireBot(organizationId, chatbotId);
+      const generated = await createPending(organizationId, chatbotId, actor);
+      await activatePending(organizationId, chatbotId, actor);
       return generated;
     },
 
@@ -96,26 +119,12 @@ export function createWidgetSecretService(deps: {
       await requireBot(organizationId, chatbotId);
       await retireActiveSecret(db, organizationId, chatbotId, now());
       deps.onChange?.();
-      return service.status(organizationId, chatbotId);
+      return statusOf(organizationId, chatbotId);
     },
 
     async status(organizationId, chatbotId) {
       await requireBot(organizationId, chatbotId);
-      const rows = await findSecretsForStatus(db, organizationId, chatbotId);
-      const active = rows.find((row) => row.state === 'active');
-      const pending = rows.some((row) => row.state === 'pending');
-      if (active !== undefined) {
-        return {
-          state: 'own',
-          preview: maskedPreview(active.preview),
-          rotatedAt: active.activated_at,
-          rotatedBy: active.activated_by,
-          pending,
-        };
-      }
-      const state = deps.envSecretConfigured ? 'environment' : 'not_configured';
-      return { state, preview: null, rotatedAt: null, rotatedBy: null, pending };
+      return statusOf(organizationId, chatbotId);
     },
   };
-  return service;
 }
