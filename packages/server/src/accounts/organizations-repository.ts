@@ -1,11 +1,14 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, OrganizationsTable } from '../db/schema.js';
 import { newId } from '../ids.js';
 
-export interface Organization {
-  readonly id: string;
-  readonly name: string;
-}
+// What callers read of an organization; the type below is these columns of the table.
+const ORGANIZATION_COLUMNS = ['id', 'name'] as const;
+
+export type Organization = Pick<
+  Selectable<OrganizationsTable>,
+  (typeof ORGANIZATION_COLUMNS)[number]
+>;
 
 export async function createOrganization(
   db: Kysely<Database>,
@@ -26,7 +29,7 @@ export async function findOrganization(
 ): Promise<Organization | undefined> {
   return db
     .selectFrom('organizations')
-    .select(['id', 'name'])
+    .select(ORGANIZATION_COLUMNS)
     .where('id', '=', id)
     .executeTakeFirst();
 }

@@ -1,8 +1,11 @@
-import type { Kysely } from 'kysely';
-import type { Database, Role } from '../db/schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, Role, UsersTable } from '../db/schema.js';
 import { newId } from '../ids.js';
 
 export const ROLES: readonly Role[] = ['owner', 'admin', 'agent'];
+
+/** A user as stored, password hash included: never send one to a client as it is. */
+export type User = Selectable<UsersTable>;
 
 export interface NewUser {
   readonly organizationId: string;
@@ -31,7 +34,10 @@ export async function createUser(
   return id;
 }
 
-export async function findUserByEmail(db: Kysely<Database>, email: string) {
+export async function findUserByEmail(
+  db: Kysely<Database>,
+  email: string,
+): Promise<User | undefined> {
   return db
     .selectFrom('users')
     .selectAll()

@@ -1,14 +1,13 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { ChatbotsTable, Database } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
 import { newId } from '../ids.js';
 
-export interface Chatbot {
-  readonly id: string;
-  readonly organizationId: string;
-  readonly name: string;
-  readonly settings: string;
-}
+// What callers read of a bot; the type below is these columns of the table, so the two agree.
+const CHATBOT_COLUMNS = ['id', 'organization_id', 'name', 'settings'] as const;
+
+/** A bot as stored; `settings` is JSON text (see `bots/bot-settings.ts`). */
+export type Chatbot = Pick<Selectable<ChatbotsTable>, (typeof CHATBOT_COLUMNS)[number]>;
 
 export async function createChatbot(
   db: Kysely<Database>,
@@ -17,16 +16,15 @@ export async function createChatbot(
   now: number,
   settings: object = {},
 ): Promise<Chatbot> {
-  const bot = { id: newId('bot'), organizationId, name, settings: JSON.stringify(settings) };
+  const bot = {
+    id: newId('bot'),
+    organization_id: organizationId,
+    name,
+    settings: JSON.stringify(settings),
+  };
   await db
     .insertInto('chatbots')
-    .values({
-      id: bot.id,
-      organization_id: organizationId,
-      name,
-      settings: bot.settings,
-      created_at: now,
-    })
+    .values({ ...bot, created_at: now })
     .execute();
   return bot;
 }
@@ -36,20 +34,12 @@ export async function findChatbot(
   organizationId: string,
   botId: string,
 ): Promise<Chatbot | undefined> {
-  const row = await db
+  return db
     .selectFrom('chatbots')
-    .select(['id', 'organization_id', 'name', 'settings'])
+    .select(CHATBOT_COLUMNS)
     .where(inOrganization('chatbots', organizationId))
     .where('id', '=', botId)
     .executeTakeFirst();
-  return (
-    row && {
-      id: row.id,
-      organizationId: row.organization_id,
-      name: row.name,
-      settings: row.settings,
-    }
-  );
 }
 
 /** For the command line, which names a bot by id alone: the one lookup not scoped to an org. */
@@ -57,17 +47,9 @@ export async function findChatbotAnyOrganization(
   db: Kysely<Database>,
   botId: string,
 ): Promise<Chatbot | undefined> {
-  const row = await db
+  return db
     .selectFrom('chatbots')
-    .select(['id', 'organization_id', 'name', 'settings'])
+    .select(CHATBOT_COLUMNS)
     .where('id', '=', botId)
     .executeTakeFirst();
-  return (
-    row && {
-      id: row.id,
-      organizationId: row.organization_id,
-      name: row.name,
-      settings: row.settings,
-    }
-  );
 }

@@ -20,7 +20,7 @@ export const botCreateCommand: CliCommand = {
     return withServices(config, async ({ db }) => {
       const organization = await requireOrganization(db, orgId);
       const bot = await createChatbot(db, organization.id, name, now());
-      return { id: bot.id, orgId: bot.organizationId };
+      return { id: bot.id, orgId: bot.organization_id };
     });
   },
 };

@@ -21,7 +21,7 @@ export const botSecretRegenerateCommand: CliCommand = {
     const { withServices, requireChatbot } = await loadDataLayer();
     return withServices(config, async ({ db, secrets }) => {
       const bot = await requireChatbot(db, botId);
-      const { secret, preview } = await secrets.rotate(bot.organizationId, bot.id, CLI_ACTOR);
+      const { secret, preview } = await secrets.rotate(bot.organization_id, bot.id, CLI_ACTOR);
       return { secret, preview };
     });
   },
@@ -42,7 +42,7 @@ export const botSecretClearCommand: CliCommand = {
     const { withServices, requireChatbot } = await loadDataLayer();
     return withServices(config, async ({ db, secrets }) => {
       const bot = await requireChatbot(db, botId);
-      const status = await secrets.clear(bot.organizationId, bot.id);
+      const status = await secrets.clear(bot.organization_id, bot.id);
       // SPEC §9 prints exactly this: the bot's own secret is gone. The fallback is worth a note.
       if (status.state === 'environment') {
         io.stderr(

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { signHs256 } from '../identity/sign-hs256.js';
 import { CliError, UsageError } from './cli-error.js';
 import type { CliCommand } from './command.js';
 import { valueFromEnvOrInput } from './read-input.js';
@@ -42,19 +42,9 @@ export const tokenCommand: CliCommand = {
     const secret = (await valueFromEnvOrInput(context, 'HILAL_SECRET', 'secret')).trim();
     if (secret === '') throw new CliError('no secret: HILAL_SECRET holds only whitespace');
     const iat = Math.floor(context.now() / 1000);
-    return signHs256({ ...claims, iat, exp: iat + ttl }, secret);
+    return signHs256(secret, { ...claims, iat, exp: iat + ttl });
   },
 };
-
-/** A compact JWS, HS256, keyed with the UTF-8 bytes of `secret` (SPEC §3), as jsonwebtoken does. */
-function signHs256(payload: object, secret: string): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const signingInput = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}`;
-  const signature = createHmac('sha256', Buffer.from(secret, 'utf8'))
-    .update(signingInput)
-    .digest('base64url');
-  return `${signingInput}.${signature}`;
-}
 
 function limited(value: string, name: string, max: number): string {
   if ([...value].length > max) throw new UsageError(`--${name} must be at most ${max} characters`);

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { signHs256 } from '../identity/sign-hs256.js';
 
 /**
  * What a customer's backend does to identify a signed-in user (README.md, "Identify signed-in users"): an HS256
@@ -10,7 +10,5 @@ export function mintDemoToken(
   nowS: number,
   ttlS = 600,
 ): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const input = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ ...claims, iat: nowS, exp: nowS + ttlS })}`;
-  return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
+  return signHs256(key, { ...claims, iat: nowS, exp: nowS + ttlS });
 }

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { deriveKey } from '../secrets/aead.js';
 import type { SecretCipher } from '../secrets/secret-cipher.js';
 import { hmacKeyOf } from '../secrets/widget-secret.js';
 import { findSigningSecret } from '../secrets/widget-secrets-repository.js';
@@ -111,8 +112,11 @@ export function secretContext(chatbotId: string, secretId: string): string {
 }
 
 // A keyed fingerprint: it tells sessions apart when the environment secret changes, without
-// storing anything from which a weak environment secret could be guessed.
+// storing anything from which a weak environment secret could be guessed. Keyed with its own
+// derived key (see `secrets/aead.ts`), never the master key itself, which also seals secrets.
 function envSecretRef(secret: string, masterKey: Buffer): string {
-  const mac = createHmac('sha256', masterKey).update(`env-secret:${secret}`).digest('hex');
+  const mac = createHmac('sha256', deriveKey(masterKey, 'key-cache-ids'))
+    .update(`env-secret:${secret}`)
+    .digest('hex');
   return `env:${mac.slice(0, 16)}`;
 }

@@ -1,8 +1,8 @@
-import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, IdentityState } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
 import { randomBytesFromPool } from '../ids.js';
+import { deriveKey, IV_LENGTH, open, seal as sealBytes } from '../secrets/aead.js';
 
 /** How long a widget session credential lasts; a verified one is verified only until `exp`. */
 export const SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000;
@@ -74,28 +74,19 @@ interface Sealed {
  * const session = await sessions.find(credential, Date.now()); // → the same fields back
  */
 export function createWidgetSessions(db: Kysely<Database>, masterKey: Buffer): WidgetSessions {
-  const key = Buffer.from(
-    hkdfSync('sha256', masterKey, Buffer.alloc(0), 'hilal widget session v1', 32),
-  );
+  const key = deriveKey(masterKey, 'widget-sessions');
 
   function seal(iv: Buffer, fields: Sealed): string {
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    const body = Buffer.concat([cipher.update(JSON.stringify(fields), 'utf8'), cipher.final()]);
-    return CREDENTIAL_PREFIX + Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
+    const sealed = sealBytes(key, Buffer.from(JSON.stringify(fields), 'utf8'), undefined, iv);
+    return CREDENTIAL_PREFIX + sealed.toString('base64url');
   }
 
   function unseal(credential: string): Sealed | undefined {
     if (!credential.startsWith(CREDENTIAL_PREFIX) || credential.length > MAX_CREDENTIAL_LENGTH)
       return undefined;
-    const bytes = Buffer.from(credential.slice(CREDENTIAL_PREFIX.length), 'base64url');
-    if (bytes.length < 12 + 16 + 2) return undefined;
+    const plain = open(key, Buffer.from(credential.slice(CREDENTIAL_PREFIX.length), 'base64url'));
+    if (plain === undefined) return undefined;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
-      decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-      const plain = Buffer.concat([
-        decipher.update(bytes.subarray(12, bytes.length - 16)),
-        decipher.final(),
-      ]);
       return JSON.parse(plain.toString('utf8')) as Sealed;
     } catch {
       return undefined;
@@ -106,7 +97,7 @@ export function createWidgetSessions(db: Kysely<Database>, masterKey: Buffer): W
     issue(session, now) {
       // The IV is fresh randomness that must never repeat under this key anyway; it doubles as
       // the session id, which spares a second draw from the CSPRNG on the verify hot path.
-      const iv = randomBytesFromPool(12);
+      const iv = randomBytesFromPool(IV_LENGTH);
       const id = `wss_${iv.toString('hex')}`;
       const fields: Sealed = {
         i: id,

@@ -66,7 +66,14 @@ export function createWidgetSecretService(deps: {
     const preview = previewTail(secret);
     await insertPendingSecret(
       db,
-      { id, organizationId, chatbotId, ciphertext, preview, createdBy: actor },
+      {
+        id,
+        organization_id: organizationId,
+        chatbot_id: chatbotId,
+        ciphertext,
+        preview,
+        created_by: actor,
+      },
       now(),
     );
     return { secret, preview: maskedPreview(preview) };

@@ -1,15 +1,12 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, WidgetSecretsTable } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
 
-export interface PendingSecretRow {
-  readonly id: string;
-  readonly organizationId: string;
-  readonly chatbotId: string;
-  readonly ciphertext: string;
-  readonly preview: string;
-  readonly createdBy: string;
-}
+/** A new secret's row as the service fills it in; a pending secret always has its ciphertext. */
+export type PendingSecretRow = Pick<
+  Selectable<WidgetSecretsTable>,
+  'id' | 'organization_id' | 'chatbot_id' | 'preview' | 'created_by'
+> & { readonly ciphertext: string };
 
 /** Stores a freshly generated secret as pending, replacing any earlier pending one. */
 export async function insertPendingSecret(
@@ -20,21 +17,16 @@ export async function insertPendingSecret(
   await db.transaction().execute(async (trx) => {
     await trx
       .deleteFrom('widget_secrets')
-      .where(inOrganization('widget_secrets', row.organizationId))
-      .where('chatbot_id', '=', row.chatbotId)
+      .where(inOrganization('widget_secrets', row.organization_id))
+      .where('chatbot_id', '=', row.chatbot_id)
       .where('state', '=', 'pending')
       .execute();
     await trx
       .insertInto('widget_secrets')
       .values({
-        id: row.id,
-        organization_id: row.organizationId,
-        chatbot_id: row.chatbotId,
+        ...row,
         state: 'pending',
-        ciphertext: row.ciphertext,
-        preview: row.preview,
         created_at: now,
-        created_by: row.createdBy,
         activated_at: null,
         activated_by: null,
         retired_at: null,
@@ -108,11 +100,6 @@ async function retire(
     .execute();
 }
 
-export interface SigningSecretRow {
-  readonly secretId: string | null;
-  readonly ciphertext: string | null;
-}
-
 /**
  * The verification hot path: one indexed read that says whether the bot exists in the org and
  * which secret is active now. Read on every request, so a save anywhere is seen at once.
@@ -121,8 +108,8 @@ export async function findSigningSecret(
   db: Kysely<Database>,
   organizationId: string,
   chatbotId: string,
-): Promise<SigningSecretRow | undefined> {
-  const row = await db
+) {
+  return db
     .selectFrom('chatbots')
     .leftJoin('widget_secrets', (join) =>
       join
@@ -133,7 +120,6 @@ export async function findSigningSecret(
     .where(inOrganization('chatbots', organizationId))
     .where('chatbots.id', '=', chatbotId)
     .executeTakeFirst();
-  return row && { secretId: row.secretId, ciphertext: row.ciphertext };
 }
 
 export async function findSecretsForStatus(

@@ -1,53 +1,48 @@
 import assert from 'node:assert/strict';
+import { readSseEvents, type SseEvent } from '../../src/http/sse-parser.js';
 
-export interface SseEvent {
-  event: string;
-  id?: string;
-  data: string;
-}
+export type { SseEvent };
 
-/** Opens the live stream as the widget does (fetch, credential in a header) and collects events. */
-export async function openStream(baseUrl: string, session: string, lastEventId?: number) {
+/**
+ * Opens the live stream as the widget does (fetch, credential in a header) and collects events,
+ * read with the server's own event-stream parser. `headers` adds to (or overrides) the defaults.
+ */
+export async function openStream(
+  baseUrl: string,
+  session: string,
+  lastEventId?: number,
+  headers: Record<string, string> = {},
+) {
   const controller = new AbortController();
   const res = await fetch(`${baseUrl}/api/chat/events`, {
     headers: {
       authorization: `Bearer ${session}`,
       accept: 'text/event-stream',
       ...(lastEventId ? { 'last-event-id': String(lastEventId) } : {}),
+      ...headers,
     },
     signal: controller.signal,
   });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+  const body = res.body;
+  assert.ok(body);
   const events: SseEvent[] = [];
   const waiters: Array<() => void> = [];
-  const reader = res.body?.getReader();
-  assert.ok(reader);
-  const decoder = new TextDecoder();
-  let buffer = '';
+  let markEnded = () => {};
+  const ended = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
   void (async () => {
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end = buffer.indexOf('\n\n');
-        while (end !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event: SseEvent = { event: 'message', data: '' };
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event: ')) event.event = line.slice(7);
-            else if (line.startsWith('id: ')) event.id = line.slice(4);
-            else if (line.startsWith('data: ')) event.data += line.slice(6);
-          }
-          if (event.data !== '') events.push(event);
-          for (const wake of waiters.splice(0)) wake();
-          end = buffer.indexOf('\n\n');
-        }
+      for await (const event of readSseEvents(body)) {
+        events.push(event);
+        for (const wake of waiters.splice(0)) wake();
       }
     } catch {
       // aborted
+    } finally {
+      markEnded();
     }
   })();
   return {
@@ -60,6 +55,8 @@ export async function openStream(baseUrl: string, session: string, lastEventId?:
         await new Promise<void>((resolve) => waiters.push(resolve));
       }
     },
+    /** Resolves when the server has ended the stream (or it was closed here). */
+    ended,
     close: () => controller.abort(),
   };
 }

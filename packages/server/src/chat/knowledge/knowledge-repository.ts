@@ -1,8 +1,12 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, KnowledgeEntriesTable } from '../../db/schema.js';
 import { inOrganization } from '../../db/tenancy.js';
 import { newId } from '../../ids.js';
-import type { KnowledgeEntry } from './knowledge-entry.js';
+
+// What the responder reads of an entry; the row type below is these columns of the table, and
+// matches `KnowledgeEntry` (knowledge-entry.ts), which the responder and search are written against.
+const ENTRY_COLUMNS = ['id', 'title', 'body'] as const;
+type KnowledgeEntryRow = Pick<Selectable<KnowledgeEntriesTable>, (typeof ENTRY_COLUMNS)[number]>;
 
 export interface NewKnowledgeEntry {
   readonly organizationId: string;
@@ -16,10 +20,10 @@ export async function listKnowledgeEntries(
   db: Kysely<Database>,
   organizationId: string,
   chatbotId: string,
-): Promise<KnowledgeEntry[]> {
+): Promise<KnowledgeEntryRow[]> {
   return db
     .selectFrom('knowledge_entries')
-    .select(['id', 'title', 'body'])
+    .select(ENTRY_COLUMNS)
     .where(inOrganization('knowledge_entries', organizationId))
     .where('chatbot_id', '=', chatbotId)
     .orderBy('created_at')
@@ -39,7 +43,7 @@ export async function addKnowledgeEntry(
   db: Kysely<Database>,
   entry: NewKnowledgeEntry,
   now: number,
-): Promise<KnowledgeEntry | undefined> {
+): Promise<KnowledgeEntryRow | undefined> {
   const id = newId('kb');
   const result = await db
     .insertInto('knowledge_entries')

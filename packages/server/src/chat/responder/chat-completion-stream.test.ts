@@ -45,6 +45,7 @@ describe('readChatCompletionStream', () => {
       '',
       'data: [DONE]',
       '',
+      '',
     ].join('\r\n');
     assert.deepEqual(await read(body(text)), ['Hi']);
   });
@@ -59,6 +60,20 @@ describe('readChatCompletionStream', () => {
     assert.deepEqual(await read(body(`${chunk('Hi')}${chunk('', 'stop')}`)), ['Hi']);
   });
 
+  it('reads CR-only line ends', async () => {
+    const text = `${chunk('Hi')}data: [DONE]\n\n`.replaceAll('\n', '\r');
+    assert.deepEqual(await read(body(text)), ['Hi']);
+  });
+
+  // WHATWG SSE: an event the stream ends before its blank line was never sent whole.
+  it('drops an unterminated last event, accepting the stream only after a finish_reason', async () => {
+    assert.deepEqual(await read(body(`${chunk('Hi')}${chunk('', 'stop')}data: [DONE]`)), ['Hi']);
+    await assert.rejects(read(body(`${chunk('Hi')}${chunk('!').trimEnd()}`)), {
+      name: 'ChatCompletionStreamError',
+      message: 'not a chat-completions stream',
+    });
+  });
+
   const broken: Array<[string, string, string]> = [
     ['cut off', chunk('Hi'), 'malformed_stream'],
     ['not JSON', 'data: nope\n\n', 'malformed_stream'],
@@ -66,6 +81,7 @@ describe('readChatCompletionStream', () => {
     ['no choices', 'data: {"id":"x"}\n\n', 'malformed_stream'],
     ['an error event', 'data: {"error":{"message":"overloaded"}}\n\n', 'stream_error'],
     ['empty', '', 'malformed_stream'],
+    ['an event past 1 MiB', `${chunk('x'.repeat(1 << 20))}data: [DONE]\n\n`, 'malformed_stream'],
   ];
   for (const [what, text, reason] of broken) {
     it(`rejects a stream that is ${what}`, async () => {

@@ -1,3 +1,5 @@
+import { readSseEvents, SseEventTooLargeError } from '../../http/sse-parser.js';
+
 /** Why a chat-completions response could not be read; a code only, never the response text. */
 export class ChatCompletionStreamError extends Error {
   override name = 'ChatCompletionStreamError';
@@ -10,14 +12,14 @@ export class ChatCompletionStreamError extends Error {
   }
 }
 
-// A line longer than this is not a chat-completion chunk; stop rather than buffer without bound.
-const MAX_LINE_CHARS = 1 << 20;
+// An event longer than this is not a chat-completion chunk; stop rather than buffer without bound.
+const MAX_EVENT_CHARS = 1 << 20;
 
 /**
- * Reads an OpenAI chat-completions stream (server-sent events: `data: {chunk}` lines, events
- * separated by blank lines, ending with `data: [DONE]`), calling `onContent` with each piece of
- * `choices[0].delta.content` as it arrives. A stream that ends without `[DONE]` is accepted only
- * if a chunk carried a `finish_reason`; otherwise the answer may be cut off, and it throws.
+ * Reads an OpenAI chat-completions stream (server-sent events: `data: {chunk}` events, ending
+ * with `data: [DONE]`), calling `onContent` with each piece of `choices[0].delta.content` as it
+ * arrives. A stream that ends without `[DONE]` is accepted only if a chunk carried a
+ * `finish_reason`; otherwise the answer may be cut off, and it throws.
  *
  * @example
  * await readChatCompletionStream(response.body, (piece) => sink.delta(piece));
@@ -26,52 +28,21 @@ export async function readChatCompletionStream(
   body: ReadableStream<Uint8Array>,
   onContent: (piece: string) => void,
 ): Promise<void> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let data: string[] = [];
   let finished = false;
-
-  // Returns true at `[DONE]`.
-  const dispatch = (): boolean => {
-    if (data.length === 0) return false;
-    const payload = data.join('\n');
-    data = [];
-    if (payload === '[DONE]') return true;
-    const chunk = parseChunk(payload);
-    if (chunk.content !== '') onContent(chunk.content);
-    finished ||= chunk.finished;
-    return false;
-  };
-
-  // SSE: a line is `field: value` (one optional space after the colon), `:comment`, or blank.
-  const line = (text: string): boolean => {
-    if (text === '') return dispatch();
-    if (text.startsWith('data:')) data.push(text.slice(text.startsWith('data: ') ? 6 : 5));
-    return false;
-  };
-
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
-      let end = buffer.indexOf('\n');
-      while (end !== -1) {
-        if (line(buffer.slice(0, end).replace(/\r$/, ''))) return;
-        buffer = buffer.slice(end + 1);
-        end = buffer.indexOf('\n');
-      }
-      if (buffer.length > MAX_LINE_CHARS) throw new ChatCompletionStreamError('malformed_stream');
-      if (done) {
-        if (buffer !== '' && line(buffer.replace(/\r$/, ''))) return;
-        if (dispatch() || finished) return;
-        throw new ChatCompletionStreamError('malformed_stream');
-      }
+    // Leaving the loop cancels the body, which stops the transfer at [DONE] or on an error.
+    for await (const { data } of readSseEvents(body, { maxEventChars: MAX_EVENT_CHARS })) {
+      if (data === '[DONE]') return;
+      const chunk = parseChunk(data);
+      if (chunk.content !== '') onContent(chunk.content);
+      finished ||= chunk.finished;
     }
-  } finally {
-    // Stops the transfer when we return early (at [DONE] or on an error); harmless at the end.
-    reader.cancel().catch(() => {});
+  } catch (error) {
+    if (error instanceof SseEventTooLargeError)
+      throw new ChatCompletionStreamError('malformed_stream');
+    throw error;
   }
+  if (!finished) throw new ChatCompletionStreamError('malformed_stream');
 }
 
 /** The content and end marker of one chunk, narrowed from untrusted JSON. */
