@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/schema.js';
 import { newId } from '../ids.js';
 
+/** The cookie that carries the credential (HttpOnly, SameSite=Strict, Path=/api). */
+export const ADMIN_COOKIE = 'hilal_admin';
 export const ADMIN_SESSION_LIFETIME_MS = 12 * 3600 * 1000;
 const PREFIX = 'has_';
 

@@ -17,6 +17,28 @@ local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
 return {count, oldest[2]}
 `;
 
+// The same count without recording anything. `from` is the exclusive lower bound, '(' + start.
+const PEEK_WINDOW = `
+local key, from = KEYS[1], ARGV[1]
+local count = redis.call('ZCOUNT', key, from, '+inf')
+local oldest = redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+return {count, oldest[2]}
+`;
+
+// Leases are a sorted set scored by expiry. Atomic: drop lapsed leases, then take or renew this
+// one unless `max` others are held; the key lives exactly as long as its last lease.
+const ACQUIRE_LEASE = `
+local key, lease, max, now, ttl = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+if not redis.call('ZSCORE', key, lease) and redis.call('ZCARD', key) >= max then
+  return 0
+end
+redis.call('ZADD', key, now + ttl, lease)
+local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+redis.call('PEXPIRE', key, math.max(1, math.ceil(tonumber(last[2]) - now)))
+return 1
+`;
+
 /** The shared store: several server instances see the same windows and events. */
 export async function createRedisStore(url: string, keyPrefix = 'hilal:'): Promise<Store> {
   const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true };
@@ -41,6 +63,31 @@ export async function createRedisStore(url: string, keyPrefix = 'hilal:'): Promi
         member,
       )) as [number, string];
       return { count: Number(result[0]), oldestMs: Number(result[1]) };
+    },
+    async peekWindow(key, nowMs, windowMs): Promise<WindowCount> {
+      const from = `(${nowMs - windowMs}`;
+      const result = (await client.eval(PEEK_WINDOW, 1, `${keyPrefix}window:${key}`, from)) as
+        | [number]
+        | [number, string];
+      return {
+        count: Number(result[0]),
+        oldestMs: result[1] === undefined ? nowMs : Number(result[1]),
+      };
+    },
+    async acquireLease(key, leaseId, max, nowMs, ttlMs) {
+      const held = await client.eval(
+        ACQUIRE_LEASE,
+        1,
+        `${keyPrefix}lease:${key}`,
+        leaseId,
+        max,
+        nowMs,
+        ttlMs,
+      );
+      return held === 1;
+    },
+    async releaseLease(key, leaseId) {
+      await client.zrem(`${keyPrefix}lease:${key}`, leaseId);
     },
     async publish(channel, message) {
       await client.publish(`${keyPrefix}${channel}`, message);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import { createMemoryStore } from './memory-store.js';
 import { createRedisStore } from './redis-store.js';
 import type { Store } from './store.js';
@@ -40,6 +41,69 @@ for (const [name, create] of implementations) {
       assert.deepEqual(await store.hitWindow('c', 5_010, 60_000, 4), { count: 4, oldestMs: 5_007 });
     });
 
+    it('peeks at a window without counting', async () => {
+      const t0 = 2_000_000;
+      assert.deepEqual(await store.peekWindow('p', t0, 60_000), { count: 0, oldestMs: t0 });
+      await store.hitWindow('p', t0, 60_000, 100);
+      await store.hitWindow('p', t0 + 1_000, 60_000, 100);
+      for (let i = 0; i < 3; i += 1) {
+        assert.deepEqual(await store.peekWindow('p', t0 + 2_000, 60_000), {
+          count: 2,
+          oldestMs: t0,
+        });
+      }
+      assert.deepEqual(await store.hitWindow('p', t0 + 3_000, 60_000, 100), {
+        count: 3,
+        oldestMs: t0,
+      });
+      // The window slides for a peek as it does for a hit: (now - window, now].
+      assert.deepEqual(await store.peekWindow('p', t0 + 60_000, 60_000), {
+        count: 2,
+        oldestMs: t0 + 1_000,
+      });
+      assert.deepEqual(await store.peekWindow('p', t0 + 63_000, 60_000), {
+        count: 0,
+        oldestMs: t0 + 63_000,
+      });
+    });
+
+    it('grants leases up to the cap and refuses the next', async () => {
+      const t0 = 3_000_000;
+      assert.equal(await store.acquireLease('l1', 'a', 2, t0, 60_000), true);
+      assert.equal(await store.acquireLease('l1', 'b', 2, t0, 60_000), true);
+      assert.equal(await store.acquireLease('l1', 'c', 2, t0, 60_000), false);
+      assert.equal(await store.acquireLease('l2', 'c', 2, t0, 60_000), true, 'keys are separate');
+    });
+
+    it('renews a lease it already holds, even when the cap is reached', async () => {
+      const t0 = 4_000_000;
+      assert.equal(await store.acquireLease('l3', 'a', 2, t0, 60_000), true);
+      assert.equal(await store.acquireLease('l3', 'b', 2, t0, 60_000), true);
+      assert.equal(await store.acquireLease('l3', 'a', 2, t0 + 50_000, 60_000), true);
+      // Renewed at t0 + 50 s, `a` outlives `b` (taken at t0): at t0 + 70 s only `a` is held.
+      assert.equal(await store.acquireLease('l3', 'c', 2, t0 + 70_000, 60_000), true);
+      assert.equal(await store.acquireLease('l3', 'd', 2, t0 + 70_000, 60_000), false);
+    });
+
+    it('frees one place when a lease is released', async () => {
+      const t0 = 5_000_000;
+      assert.equal(await store.acquireLease('l4', 'a', 2, t0, 60_000), true);
+      assert.equal(await store.acquireLease('l4', 'b', 2, t0, 60_000), true);
+      await store.releaseLease('l4', 'a');
+      await store.releaseLease('l4', 'never-taken');
+      await store.releaseLease('no-such-key', 'a');
+      assert.equal(await store.acquireLease('l4', 'c', 2, t0, 60_000), true);
+      assert.equal(await store.acquireLease('l4', 'd', 2, t0, 60_000), false);
+    });
+
+    it('lets an expired lease free itself', async () => {
+      const t0 = 6_000_000;
+      assert.equal(await store.acquireLease('l5', 'crashed', 1, t0, 30_000), true);
+      assert.equal(await store.acquireLease('l5', 'next', 1, t0 + 29_999, 30_000), false);
+      assert.equal(await store.acquireLease('l5', 'next', 1, t0 + 30_000, 30_000), true);
+      assert.equal(await store.acquireLease('l5', 'crashed', 1, t0 + 30_000, 30_000), false);
+    });
+
     it('publishes to every subscriber of a channel, and stops after unsubscribe', async () => {
       const received: string[] = [];
       let wake: () => void = () => {};
@@ -68,3 +132,33 @@ for (const [name, create] of implementations) {
     });
   });
 }
+
+describe('Store (redis): keys expire, so nothing leaks', () => {
+  const prefix = `hilal-test:${randomBytes(6).toString('hex')}:`;
+  let store: Store;
+  let raw: Redis;
+  before(async () => {
+    store = await createRedisStore(REDIS_URL, prefix);
+    raw = new Redis(REDIS_URL);
+  });
+  after(async () => {
+    await store.close();
+    await raw.quit();
+  });
+
+  it('expires a window with its window, and a lease key with its last lease', async () => {
+    await store.hitWindow('w', 1_000_000, 60_000, 10);
+    await store.peekWindow('w', 1_000_000, 60_000);
+    const windowTtl = await raw.pttl(`${prefix}window:w`);
+    assert.ok(windowTtl > 0 && windowTtl <= 60_000, String(windowTtl));
+
+    await store.acquireLease('k', 'long', 5, 1_000_000, 90_000);
+    await store.acquireLease('k', 'short', 5, 1_000_000, 10_000);
+    const leaseTtl = await raw.pttl(`${prefix}lease:k`);
+    assert.ok(leaseTtl > 10_000 && leaseTtl <= 90_000, String(leaseTtl));
+
+    await store.releaseLease('k', 'long');
+    await store.releaseLease('k', 'short');
+    assert.equal(await raw.exists(`${prefix}lease:k`), 0);
+  });
+});

@@ -11,6 +11,25 @@ export interface Store {
    * that compares the count with a limit below `keep`.
    */
   hitWindow(key: string, nowMs: number, windowMs: number, keep: number): Promise<WindowCount>;
+  /**
+   * The same count as `hitWindow` without recording an event (a limit checked before the work it
+   * guards, e.g. sign-in before hashing). With no events, `count` is 0 and `oldestMs` is `nowMs`.
+   */
+  peekWindow(key: string, nowMs: number, windowMs: number): Promise<WindowCount>;
+  /**
+   * Takes (or renews) lease `leaseId` under `key` unless `max` other unexpired leases are held
+   * there; returns whether it is held now. A lease lapses `ttlMs` after it was last taken, so a
+   * crashed instance's leases free themselves (live-stream caps).
+   */
+  acquireLease(
+    key: string,
+    leaseId: string,
+    max: number,
+    nowMs: number,
+    ttlMs: number,
+  ): Promise<boolean>;
+  /** Gives a lease back at once. */
+  releaseLease(key: string, leaseId: string): Promise<void>;
   /** Publishes an event to every subscriber on every instance. */
   publish(channel: string, message: string): Promise<void>;
   /** Subscribes to a channel; returns a function that unsubscribes. */
