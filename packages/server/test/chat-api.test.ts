@@ -193,7 +193,7 @@ for (const dialect of DIALECTS) {
       assert.equal(res.json().error, 'unauthorized');
     });
 
-    it('limits: no session 401, empty text 400, too long 413, oversized body 413, too fast 429', async () => {
+    it('limits: no session 401, empty text 400, too long 413, oversized body 413', async () => {
       const visitor = browser();
       assert.equal((await visitor.history()).statusCode, 401);
       await visitor.startAnonymous();
@@ -208,14 +208,39 @@ for (const dialect of DIALECTS) {
         payload: { clientMessageId: 'big', text: 'y'.repeat(20_000) },
       });
       assert.equal(huge.json().error, 'payload_too_large');
-      const statuses: number[] = [];
-      for (let i = 0; i < 31; i += 1)
-        statuses.push((await visitor.send(`message ${i}`)).statusCode);
-      assert.deepEqual(statuses.slice(0, 30), Array(30).fill(200));
-      assert.equal(statuses[30], 429);
-      const limited = await visitor.send('one more');
-      assert.ok(Number(limited.headers['retry-after']) >= 1);
-      await t.app.replies.drain();
+    });
+
+    it('30 messages a minute: the 31st gets 429 with Retry-After to the end of the minute, and once it has passed a message goes through', async () => {
+      let clock = Date.UTC(2030, 0, 1, 12);
+      const timed = await startTestApp(dialect, {}, { now: () => clock });
+      try {
+        const visitor = new WidgetClient(timed.app, await seedBot(timed.services));
+        await visitor.startAnonymous();
+        const statuses: number[] = [];
+        for (let i = 0; i < 31; i += 1) {
+          statuses.push((await visitor.send(`message ${i}`)).statusCode);
+        }
+        assert.deepEqual(statuses, [...Array(30).fill(200), 429]);
+
+        const limited = await visitor.send('one more');
+        assert.equal(limited.statusCode, 429);
+        assert.equal(limited.json().error, 'rate_limited');
+        // All 30 were sent at the same instant: they leave the minute 60 s later.
+        assert.equal(limited.headers['retry-after'], '60');
+        clock += 15_000;
+        const later = await visitor.send('still too soon');
+        assert.equal(later.statusCode, 429);
+        assert.equal(later.headers['retry-after'], '45');
+
+        clock += 45_000;
+        const again = await visitor.send('after the minute');
+        assert.equal(again.statusCode, 200, again.body);
+        assert.equal(again.json().message.text, 'after the minute');
+        assert.equal(again.json().message.createdAt, clock);
+        await timed.app.replies.drain();
+      } finally {
+        await timed.close();
+      }
     });
 
     it('CORS: preflight answers any origin; a bot with allowed origins refuses others', async () => {

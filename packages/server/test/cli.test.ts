@@ -1,18 +1,23 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { findOrganization } from '../src/accounts/organizations-repository.js';
+import type { Readable } from 'node:stream';
+import { after, describe, it, type TestContext } from 'node:test';
+import { createOrganization, findOrganization } from '../src/accounts/organizations-repository.js';
 import { verifyPassword } from '../src/accounts/password-hash.js';
 import { findUserByEmail } from '../src/accounts/users-repository.js';
-import { findChatbot } from '../src/bots/chatbots-repository.js';
+import { createChatbot, findChatbot } from '../src/bots/chatbots-repository.js';
 import { type CliIo, main } from '../src/cli/main.js';
 import { verifyWidgetToken } from '../src/identity/verify-widget-token.js';
 import { type AppServices, openServices } from '../src/services.js';
-import { createTestEnvironment, DIALECTS, type TestEnvironment } from './support/databases.js';
+import {
+  createTestEnvironment,
+  DIALECTS,
+  type TestDialect,
+  type TestEnvironment,
+} from './support/databases.js';
 import { HILAL_BIN_PATH, type HilalRun, runHilal, runHilalJson } from './support/run-hilal.js';
 
 const UNREACHABLE_POSTGRES = 'postgres://root@127.0.0.1:1/x';
@@ -51,34 +56,56 @@ const text = (value: unknown): string => {
   return value as string;
 };
 
+/** A fresh data folder and database for one test, removed when it ends; not even migrated. */
+async function freshDatabase(t: TestContext, dialect: TestDialect): Promise<TestEnvironment> {
+  const env = await createTestEnvironment(dialect);
+  t.after(() => env.cleanup());
+  return env;
+}
+
+interface WithBot {
+  readonly env: TestEnvironment;
+  readonly orgId: string;
+  readonly botId: string;
+}
+
+/**
+ * What most tests start from, made for each test alone (so any test runs by itself, in any
+ * order): a fresh database with an organization and a bot, made through the services rather
+ * than by the commands under test.
+ */
+async function freshBot(t: TestContext, dialect: TestDialect): Promise<WithBot> {
+  const env = await freshDatabase(t, dialect);
+  const ids = await inspect(env, async ({ db, now }) => {
+    const org = await createOrganization(db, 'Acme Inc.', now());
+    const bot = await createChatbot(db, org.id, 'Support', now());
+    return { orgId: org.id, botId: bot.id };
+  });
+  return { env, ...ids };
+}
+
 for (const dialect of DIALECTS) {
   describe(`hilal command line, main flows on ${dialect}`, () => {
-    let env: TestEnvironment;
-    before(async () => {
-      env = await createTestEnvironment(dialect);
-    });
-    after(() => env.cleanup());
-
-    let orgId = '';
-    let botId = '';
-
-    it('migrate applies every migration on a fresh database, then none', async () => {
+    it('migrate applies every migration on a fresh database, then none', async (t) => {
+      const env = await freshDatabase(t, dialect);
       const first = await runHilalJson(['migrate'], env.env());
       assert.ok(Array.isArray(first.applied));
       assert.equal((first.applied as unknown[])[0], '001-identity-core');
       assert.deepEqual(await runHilalJson(['migrate'], env.env()), { applied: [] });
     });
 
-    it('org create prints the new organization id', async () => {
+    it('org create prints the new organization id', async (t) => {
+      const env = await freshDatabase(t, dialect);
       const result = await runHilalJson(['org', 'create', '--name', 'Acme Inc.'], env.env());
       assert.deepEqual(Object.keys(result), ['id']);
-      orgId = text(result.id);
+      const orgId = text(result.id);
       assert.match(orgId, /^org_[0-9a-f]{24}$/);
       const stored = await inspect(env, ({ db }) => findOrganization(db, orgId));
       assert.deepEqual(stored, { id: orgId, name: 'Acme Inc.' });
     });
 
-    it('user create takes the password from HILAL_PASSWORD and stores only its hash', async () => {
+    it('user create takes the password from HILAL_PASSWORD and stores only its hash', async (t) => {
+      const { env, orgId } = await freshBot(t, dialect);
       const result = await runHilalJson(
         ['user', 'create', '--org', orgId, '--email', 'Owner@Acme.test', '--role', 'owner'],
         env.env({ HILAL_PASSWORD: 'correct horse battery' }),
@@ -92,7 +119,8 @@ for (const dialect of DIALECTS) {
       assert.equal(await verifyPassword('correct horse battery', user?.password_hash ?? ''), true);
     });
 
-    it('user create takes the password from standard input, without its line break', async () => {
+    it('user create takes the password from standard input, without its line break', async (t) => {
+      const { env, orgId } = await freshBot(t, dialect);
       const result = await runHilalJson(
         ['user', 'create', '--org', orgId, '--email', 'agent@acme.test', '--role', 'agent'],
         env.env(),
@@ -104,20 +132,22 @@ for (const dialect of DIALECTS) {
       assert.equal(await verifyPassword('piped password', user?.password_hash ?? ''), true);
     });
 
-    it('bot create prints the bot id and its organization', async () => {
+    it('bot create prints the bot id and its organization', async (t) => {
+      const { env, orgId } = await freshBot(t, dialect);
       const result = await runHilalJson(
-        ['bot', 'create', '--org', orgId, '--name', 'Support'],
+        ['bot', 'create', '--org', orgId, '--name', 'Sales'],
         env.env(),
       );
       assert.deepEqual(Object.keys(result), ['id', 'orgId']);
-      botId = text(result.id);
+      const botId = text(result.id);
       assert.match(botId, /^bot_[0-9a-f]{24}$/);
       assert.equal(result.orgId, orgId);
       const bot = await inspect(env, ({ db }) => findChatbot(db, orgId, botId));
-      assert.equal(bot?.name, 'Support');
+      assert.equal(bot?.name, 'Sales');
     });
 
-    it('bot secret regenerate prints a new secret once and makes it the active one', async () => {
+    it('bot secret regenerate prints a new secret once and makes it the active one', async (t) => {
+      const { env, orgId, botId } = await freshBot(t, dialect);
       const first = await runHilalJson(['bot', 'secret', 'regenerate', botId], env.env());
       assert.deepEqual(Object.keys(first), ['secret', 'preview']);
       const secret = text(first.secret);
@@ -144,7 +174,13 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(signing?.key, Buffer.from(text(second.secret), 'utf8'));
     });
 
-    it('bot secret clear prints {"configured":false}, with or without the environment fallback', async () => {
+    it('bot secret clear prints {"configured":false}, with or without the environment fallback', async (t) => {
+      const { env, orgId, botId } = await freshBot(t, dialect);
+      await inspect(env, ({ secrets }) => secrets.rotate(orgId, botId, 'test'));
+      assert.equal(
+        (await inspect(env, ({ secrets }) => secrets.status(orgId, botId))).state,
+        'own',
+      );
       const run = await runHilal(['bot', 'secret', 'clear', botId], env.env());
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stdout, '{"configured":false}\n');
@@ -162,7 +198,8 @@ for (const dialect of DIALECTS) {
       assert.equal(after.state, 'environment');
     });
 
-    it('every command that needs the database fails fast when it is unreachable', async () => {
+    it('every command that needs the database fails fast when it is unreachable', async (t) => {
+      const { env, botId } = await freshBot(t, dialect);
       const unreachable = env.env({ DATABASE_URL: UNREACHABLE_POSTGRES });
       for (const args of [
         ['migrate'],
@@ -178,18 +215,8 @@ for (const dialect of DIALECTS) {
 }
 
 describe('hilal command line: usage and errors (SQLite)', () => {
-  let env: TestEnvironment;
-  let orgId = '';
-  let botId = '';
-  before(async () => {
-    env = await createTestEnvironment('sqlite');
-    orgId = text((await runHilalJson(['org', 'create', '--name', 'Acme'], env.env())).id);
-    const bot = await runHilalJson(['bot', 'create', '--org', orgId, '--name', 'Bot'], env.env());
-    botId = text(bot.id);
-  });
-  after(() => env.cleanup());
-
-  it('--help lists every command of SPEC §9 on stdout', async () => {
+  it('--help lists every command of SPEC §9 on stdout', async (t) => {
+    const env = await freshDatabase(t, 'sqlite');
     const run = await runHilal(['--help'], env.env());
     assert.equal(run.code, 0);
     assert.equal(run.stderr, '');
@@ -207,25 +234,29 @@ describe('hilal command line: usage and errors (SQLite)', () => {
     }
   });
 
-  it('a command with --help prints its own usage, even with a broken configuration', async () => {
+  it('a command with --help prints its own usage, even with a broken configuration', async (t) => {
+    const env = await freshDatabase(t, 'sqlite');
     const run = await runHilal(['bot', 'secret', 'regenerate', '--help'], env.env({ PORT: 'x' }));
     assert.equal(run.code, 0);
     assert.match(run.stdout, /hilal bot secret regenerate BOT/);
     assert.doesNotMatch(run.stdout, /hilal org create/);
   });
 
-  it('no command prints the usage on stderr and exits 2', async () => {
+  it('no command prints the usage on stderr and exits 2', async (t) => {
+    const env = await freshDatabase(t, 'sqlite');
     const run = await runHilal([], env.env());
     assertFails(run, 2, /Usage: hilal <command>/);
   });
 
-  it('an unknown command exits 2', async () => {
+  it('an unknown command exits 2', async (t) => {
+    const env = await freshDatabase(t, 'sqlite');
     assertFails(await runHilal(['frobnicate'], env.env()), 2, /unknown command "frobnicate"/);
     assertFails(await runHilal(['org', 'delete'], env.env()), 2, /unknown command "org delete"/);
     assertFails(await runHilal(['bot'], env.env()), 2, /"hilal bot" needs a subcommand/);
   });
 
-  it('a missing, empty, valueless or unknown flag exits 2 and names the flag', async () => {
+  it('a missing, empty, valueless or unknown flag exits 2 and names the flag', async (t) => {
+    const { env, orgId, botId } = await freshBot(t, 'sqlite');
     const cases: Array<[string[], RegExp]> = [
       [['org', 'create'], /missing --name/],
       [['org', 'create', '--name'], /--name needs a value/],
@@ -250,7 +281,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
     }
   });
 
-  it('an unknown organization exits 1', async () => {
+  it('an unknown organization exits 1', async (t) => {
+    const env = await freshDatabase(t, 'sqlite');
     for (const org of ['org_000000000000000000000000', 'acme']) {
       assertFails(
         await runHilal(['bot', 'create', '--org', org, '--name', 'B'], env.env()),
@@ -268,7 +300,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
     }
   });
 
-  it('an unknown bot exits 1', async () => {
+  it('an unknown bot exits 1', async (t) => {
+    const env = await freshDatabase(t, 'sqlite');
     for (const action of ['regenerate', 'clear']) {
       for (const bot of ['bot_000000000000000000000000', 'support']) {
         assertFails(
@@ -280,7 +313,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
     }
   });
 
-  it('user create refuses an invalid role or email with exit 2', async () => {
+  it('user create refuses an invalid role or email with exit 2', async (t) => {
+    const { env, orgId } = await freshBot(t, 'sqlite');
     const base = ['user', 'create', '--org', orgId];
     const env2 = env.env({ HILAL_PASSWORD: 'long enough' });
     assertFails(
@@ -295,7 +329,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
     );
   });
 
-  it('user create refuses a password shorter than 8 characters, and creates nobody', async () => {
+  it('user create refuses a password shorter than 8 characters, and creates nobody', async (t) => {
+    const { env, orgId } = await freshBot(t, 'sqlite');
     const args = [
       'user',
       'create',
@@ -314,7 +349,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
     assert.equal(await inspect(env, ({ db }) => findUserByEmail(db, 'short@acme.test')), undefined);
   });
 
-  it('user create without any password exits 1 and says where one comes from', async () => {
+  it('user create without any password exits 1 and says where one comes from', async (t) => {
+    const { env, orgId } = await freshBot(t, 'sqlite');
     const run = await runHilal(
       ['user', 'create', '--org', orgId, '--email', 'none@acme.test', '--role', 'admin'],
       env.env(),
@@ -323,7 +359,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
     assertFails(run, 1, /no password: set HILAL_PASSWORD or pass it on standard input/);
   });
 
-  it('user create refuses an email that is already taken', async () => {
+  it('user create refuses an email that is already taken', async (t) => {
+    const { env, orgId } = await freshBot(t, 'sqlite');
     const args = ['user', 'create', '--org', orgId, '--email', 'dup@acme.test', '--role', 'admin'];
     await runHilalJson(args, env.env({ HILAL_PASSWORD: 'long enough' }));
     args[5] = 'DUP@acme.test';
@@ -334,7 +371,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
     );
   });
 
-  it('serve fails fast too when the database is unreachable', async () => {
+  it('serve fails fast too when the database is unreachable', async (t) => {
+    const env = await freshDatabase(t, 'sqlite');
     const run = await runHilal(
       ['serve'],
       env.env({ DATABASE_URL: UNREACHABLE_POSTGRES, PORT: '0' }),
@@ -346,7 +384,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
     assert.ok(run.ms < FAIL_FAST_MS, `took ${run.ms} ms`);
   });
 
-  it('a database password never appears in the message', async () => {
+  it('a database password never appears in the message', async (t) => {
+    const env = await freshDatabase(t, 'sqlite');
     const run = await runHilal(
       ['migrate'],
       env.env({ DATABASE_URL: 'postgres://root:hunter2hunter2@127.0.0.1:1/x' }),
@@ -355,7 +394,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
     assert.ok(!run.stderr.includes('hunter2'));
   });
 
-  it('an unreachable Redis fails fast with a clear message', async () => {
+  it('an unreachable Redis fails fast with a clear message', async (t) => {
+    const env = await freshDatabase(t, 'sqlite');
     const run = await runHilal(
       ['org', 'create', '--name', 'X'],
       env.env({ REDIS_URL: 'redis://127.0.0.1:1' }),
@@ -365,7 +405,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
     assert.ok(run.ms < FAIL_FAST_MS, `took ${run.ms} ms`);
   });
 
-  it('a configuration error exits 78 and names the variable, never its secret value', async () => {
+  it('a configuration error exits 78 and names the variable, never its secret value', async (t) => {
+    const env = await freshDatabase(t, 'sqlite');
     assertFails(
       await runHilal(['migrate'], env.env({ PORT: 'eighty' })),
       78,
@@ -383,7 +424,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
   describe('token', () => {
     const secret = 'c0ffee'.repeat(10).concat('beef');
 
-    it('prints only an HS256 token whose claims verify with the secret', async () => {
+    it('prints only an HS256 token whose claims verify with the secret', async (t) => {
+      const env = await freshDatabase(t, 'sqlite');
       const run = await runHilal(
         ['token', '--sub', 'user-7', '--name', 'Zoë 李', '--email', 'zoe@example.com'],
         env.env({ HILAL_SECRET: secret }),
@@ -403,7 +445,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
       assert.deepEqual(result.claims, { sub: 'user-7', name: 'Zoë 李', email: 'zoe@example.com' });
     });
 
-    it('reads the secret from standard input, and --ttl sets the lifetime', async () => {
+    it('reads the secret from standard input, and --ttl sets the lifetime', async (t) => {
+      const env = await freshDatabase(t, 'sqlite');
       const run = await runHilal(['token', '--sub', 'u', '--ttl', '60'], env.env(), {
         input: `${secret}\n`,
       });
@@ -419,7 +462,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
       assert.ok(result.verified);
     });
 
-    it('refuses a bad --ttl, and runs without a secret', async () => {
+    it('refuses a bad --ttl, and runs without a secret', async (t) => {
+      const env = await freshDatabase(t, 'sqlite');
       for (const ttl of ['0', '-5', 'ten', '1.5', '99999999999']) {
         const run = await runHilal(
           ['token', '--sub', 'u', `--ttl=${ttl}`],
@@ -435,7 +479,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
       );
     });
 
-    it('never echoes a secret or token pasted in the wrong place', async () => {
+    it('never echoes a secret or token pasted in the wrong place', async (t) => {
+      const { env, botId } = await freshBot(t, 'sqlite');
       const pasted = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJlc2lnbmF0dXJl';
       const runs = [
         await runHilal(['token', '--sub', 'u', secret], env.env()),
@@ -454,7 +499,8 @@ describe('hilal command line: usage and errors (SQLite)', () => {
     });
   });
 
-  it('serve answers verify-jwt with a token from the command line, and stops on SIGTERM', async () => {
+  it('serve answers verify-jwt with a token from the command line, and stops on SIGTERM', async (t) => {
+    const { env, orgId, botId } = await freshBot(t, 'sqlite');
     const { secret } = await runHilalJson(['bot', 'secret', 'regenerate', botId], env.env());
     const token = (
       await runHilal(
@@ -462,17 +508,17 @@ describe('hilal command line: usage and errors (SQLite)', () => {
         env.env({ HILAL_SECRET: text(secret) }),
       )
     ).stdout.trim();
-    const port = await freePort();
     const child = spawn(process.execPath, [HILAL_BIN_PATH, 'serve'], {
-      env: env.env({ PORT: String(port), HOST: '127.0.0.1' }),
-      stdio: ['ignore', 'ignore', 'pipe'],
+      env: env.env({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
-      const response = await pollUntilListening(`http://127.0.0.1:${port}/api/widget/verify-jwt`, {
-        orgId,
-        botId,
-        token,
+      const url = await listeningUrl(child);
+      const response = await fetch(`${url}/api/widget/verify-jwt`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ orgId, botId, token }),
       });
       assert.equal(response.status, 200);
       const body = (await response.json()) as Record<string, unknown>;
@@ -531,30 +577,17 @@ describe('main() in-process', () => {
   });
 });
 
-function freePort(): Promise<number> {
+/** The URL `hilal serve` says it listens on (its log line), once it does; rejects if it exits first. */
+function listeningUrl(child: ChildProcessByStdio<null, Readable, Readable>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`hilal serve exited with ${code}: ${output}`)));
   });
-}
-
-async function pollUntilListening(url: string, body: object): Promise<Response> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      return await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }

@@ -6,6 +6,7 @@ import { createUser } from '../src/accounts/users-repository.js';
 import { DIALECTS } from './support/databases.js';
 import { openStream } from './support/sse.js';
 import { type SeededBot, seedBot, startTestApp, type TestApp } from './support/test-app.js';
+import { signHs256 } from './support/tokens.js';
 import { WidgetClient } from './support/widget-client.js';
 
 async function signIn(
@@ -17,7 +18,7 @@ async function signIn(
   await createUser(
     t.services.db,
     { organizationId, email, passwordHash: await hashPassword(password), role: 'agent' },
-    Date.now(),
+    t.services.now(),
   );
   const res = await t.app.inject({
     method: 'POST',
@@ -28,21 +29,25 @@ async function signIn(
   return { cookie: String(res.headers['set-cookie']).split(';')[0] ?? '', 'x-hilal-csrf': '1' };
 }
 
-/** Orders by time need distinct milliseconds: wait until the clock has moved on. */
-async function nextMillisecond(): Promise<void> {
-  const start = Date.now();
-  while (Date.now() === start) await new Promise((resolve) => setImmediate(resolve));
-}
-
 for (const dialect of DIALECTS) {
   describe(`inbox: badges, verified claims, and an agent's reply reaching the widget live (${dialect})`, () => {
     let t: TestApp;
     let bot: SeededBot;
     let agent: Record<string, string>;
     let baseUrl: string;
+    // The services' clock. The inbox orders conversations by time: every test moves it on
+    // before it starts, and a step wherever an order must show.
+    let clock = Date.UTC(2030, 0, 1, 9);
+    /** A visitor whose browser holds a verified session for `sub`, signed at the test's time. */
+    const verifiedVisitor = async (sub: string, claims: { name?: string; email?: string }) => {
+      const visitor = new WidgetClient(t.app, bot);
+      const token = signHs256(bot.secret ?? '', { sub, ...claims, exp: clock / 1000 + 600 });
+      assert.equal((await visitor.verify(token)).statusCode, 200);
+      return visitor;
+    };
 
     before(async () => {
-      t = await startTestApp(dialect);
+      t = await startTestApp(dialect, {}, { now: () => clock });
       bot = await seedBot(t.services);
       agent = await signIn(t, bot.orgId, 'agent@acme.test');
       baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -50,14 +55,17 @@ for (const dialect of DIALECTS) {
     after(() => t.close());
 
     it('lists conversations newest first, each with its badge; verified claims are shown as such', async () => {
-      const verified = new WidgetClient(t.app, bot);
-      await verified.verify(verified.token('inbox-v', { name: 'Vera', email: 'vera@example.com' }));
+      clock += 1000;
+      const verified = await verifiedVisitor('inbox-v', {
+        name: 'Vera',
+        email: 'vera@example.com',
+      });
       await verified.sendAndAwaitReply('hello from a verified user');
-      await nextMillisecond();
+      clock += 1000;
       const selfReported = new WidgetClient(t.app, bot);
       await selfReported.startAnonymous({ name: 'Sami', email: 'sami@example.com' });
       await selfReported.sendAndAwaitReply('hello from a self-reported visitor');
-      await nextMillisecond();
+      clock += 1000;
       const anonymous = new WidgetClient(t.app, bot);
       await anonymous.startAnonymous();
       await anonymous.sendAndAwaitReply('hello from nobody in particular');
@@ -95,8 +103,8 @@ for (const dialect of DIALECTS) {
     });
 
     it("an agent's reply reaches the widget live, and the bot then stays quiet", async () => {
-      const visitor = new WidgetClient(t.app, bot);
-      await visitor.verify(visitor.token('inbox-live', { name: 'Lina' }));
+      clock += 1000;
+      const visitor = await verifiedVisitor('inbox-live', { name: 'Lina' });
       const sent = (await visitor.send('I need a person')).json().message;
       await t.app.replies.drain();
       const stream = await openStream(baseUrl, visitor.session ?? '');
@@ -120,6 +128,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('closing hands the visitor back to the bot in a new conversation', async () => {
+      clock += 1000;
       const visitor = new WidgetClient(t.app, bot);
       await visitor.startAnonymous();
       const sent = (await visitor.send('I need a person please')).json().message;
@@ -137,7 +146,12 @@ for (const dialect of DIALECTS) {
     });
 
     it("another organization's agent cannot see or answer the conversation", async () => {
-      const other = await createOrganization(t.services.db, 'Other', Date.now());
+      clock += 1000;
+      const visitor = new WidgetClient(t.app, bot);
+      await visitor.startAnonymous();
+      const mine = (await visitor.send('only for my own organization')).json().message;
+      await t.app.replies.drain();
+      const other = await createOrganization(t.services.db, 'Other', clock);
       const outsider = await signIn(t, other.id, 'outsider@other.test');
       const list = await t.app.inject({
         method: 'GET',
@@ -145,19 +159,23 @@ for (const dialect of DIALECTS) {
         headers: outsider,
       });
       assert.deepEqual(list.json().conversations, []);
-      const mine = (
-        await t.app.inject({ method: 'GET', url: '/api/admin/conversations', headers: agent })
-      ).json().conversations[0];
+      // The conversation is there, for the organization's own agent.
+      const own = await t.app.inject({
+        method: 'GET',
+        url: `/api/admin/conversations/${mine.conversationId}`,
+        headers: agent,
+      });
+      assert.equal(own.statusCode, 200);
       const read = await t.app.inject({
         method: 'GET',
-        url: `/api/admin/conversations/${mine.id}`,
+        url: `/api/admin/conversations/${mine.conversationId}`,
         headers: outsider,
       });
       assert.equal(read.statusCode, 404);
       assert.equal(read.json().error, 'conversation_not_found');
       const write = await t.app.inject({
         method: 'POST',
-        url: `/api/admin/conversations/${mine.id}/messages`,
+        url: `/api/admin/conversations/${mine.conversationId}/messages`,
         headers: outsider,
         payload: { text: 'hi' },
       });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { HttpError } from '../src/api-client.js';
 import { Outbox, type OutboxEntry, type OutboxOptions, parseOutbox } from '../src/outbox.js';
+import { createStorage, type WidgetStorage } from '../src/storage.js';
 import type { Message } from '../src/wire.js';
 
 const entry = (id: string): OutboxEntry => ({
@@ -61,6 +62,42 @@ function harness(outcomes: Array<'ok' | Error>, overrides: Partial<OutboxOptions
 }
 
 const offline = () => new TypeError('Failed to fetch');
+
+/** A Map-backed `Storage`, standing in for the page's localStorage. */
+function memoryStorage(): { area: Storage; data: Map<string, string> } {
+  const data = new Map<string, string>();
+  const area: Storage = {
+    get length() {
+      return data.size;
+    },
+    key: (i) => [...data.keys()][i] ?? null,
+    getItem: (key) => data.get(key) ?? null,
+    setItem: (key, value) => void data.set(key, String(value)),
+    removeItem: (key) => void data.delete(key),
+    clear: () => data.clear(),
+  };
+  return { area, data };
+}
+
+/** How chat-widget.ts keeps the outbox: under `outbox`, removed once it is empty. */
+const saveLikeTheWidget =
+  (store: WidgetStorage) =>
+  (entries: readonly OutboxEntry[]): void =>
+    entries.length ? store.set('outbox', JSON.stringify(entries)) : store.remove('outbox');
+
+/** What the next page's outbox, over the same storage, would restore and send. */
+function nextPage(store: WidgetStorage): string[] {
+  const outbox = new Outbox({
+    send: async () => assert.fail('nothing is sent here'),
+    renewSession: async () => {},
+    onSent: () => {},
+    onFailed: () => {},
+    save: () => {},
+    sleep: async () => {},
+  });
+  outbox.restore(parseOutbox(store.get('outbox')));
+  return outbox.entries().map((e) => e.clientMessageId);
+}
 
 describe('Outbox', () => {
   test('retries a flaky send with backoff and the same client id', async () => {
@@ -149,28 +186,40 @@ describe('Outbox', () => {
     assert.equal(outbox.has('c1'), false);
   });
 
-  test('clear abandons a send in flight', async () => {
-    const sends: string[] = [];
-    let release: () => void = () => {};
-    const outbox = new Outbox({
-      send: async (e) => {
-        sends.push(e.clientMessageId);
-        await new Promise<void>((resolve) => (release = resolve));
-        throw offline();
-      },
-      renewSession: async () => {},
-      onSent: () => assert.fail('not sent'),
-      onFailed: () => assert.fail('not failed'),
-      save: () => {},
-      sleep: async () => {},
+  for (const late of ['fails', 'succeeds'] as const) {
+    test(`clear abandons a send in flight that then ${late}, and empties storage for the next page`, async () => {
+      const storage = memoryStorage();
+      const store = createStorage('bot_1', () => storage.area);
+      const sends: string[] = [];
+      let release: () => void = () => {};
+      const outbox = new Outbox({
+        send: async (e) => {
+          sends.push(e.clientMessageId);
+          await new Promise<void>((resolve) => (release = resolve));
+          if (late === 'fails') throw offline();
+          return stored(e);
+        },
+        renewSession: async () => {},
+        onSent: () => assert.fail('not sent'),
+        onFailed: () => assert.fail('not failed'),
+        save: saveLikeTheWidget(store),
+        sleep: async () => {},
+      });
+      outbox.add(entry('c1'));
+      outbox.add(entry('c2'));
+      // What a reload would find before the clear: both, so the check below can fail.
+      assert.deepEqual(nextPage(store), ['c1', 'c2']);
+
+      outbox.clear();
+      release();
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(sends, ['c1']);
+      assert.deepEqual(outbox.entries(), []);
+      // Gone from storage itself, not only from this object: the next page loads nothing.
+      assert.deepEqual([...storage.data.keys()], []);
+      assert.deepEqual(nextPage(store), []);
     });
-    outbox.add(entry('c1'));
-    outbox.clear();
-    release();
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(sends, ['c1']);
-    assert.deepEqual(outbox.entries(), []);
-  });
+  }
 
   test('restored entries are sent on flush', async () => {
     const { outbox, log, idle } = harness([]);

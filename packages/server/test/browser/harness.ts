@@ -13,10 +13,25 @@ import { WAIT_MS } from './network-log.js';
 import { WidgetPage } from './widget-page.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-/** For `describe(…, { skip })`: these tests need a Chromium binary. */
-export const NO_CHROMIUM = fs.existsSync(CHROMIUM) ? false : `no ${CHROMIUM}`;
+/** Set by CI (`.ci/run` exports CI=true): there, a browser suite that cannot run must fail. */
+export const IN_CI = (process.env.CI ?? '') !== '' && process.env.CI !== 'false';
+/**
+ * For `describe(…, { skip })`: without Chromium, a laptop skips these tests; CI does not, and
+ * `requireChromium` (called by `startHarness`) fails the suite instead, saying why.
+ */
+export const NO_CHROMIUM =
+  fs.existsSync(CHROMIUM) || IN_CI ? false : `no ${CHROMIUM} (in CI this fails instead)`;
 /** For `it(…, TEST_OPTIONS)`: a hang fails the test instead of the whole run. */
 export const TEST_OPTIONS = { timeout: 120_000 } as const;
+
+/** Fails loudly when the browser the suite needs is not there (the `before` hook of every suite). */
+export function requireChromium(): void {
+  assert.ok(
+    fs.existsSync(CHROMIUM),
+    `Chromium is missing at ${CHROMIUM}, and CI is set, so the browser tests must run, not skip: ` +
+      'install it (apt-get install chromium; .ci/run does).',
+  );
+}
 
 export interface Claims {
   readonly sub: string;
@@ -32,7 +47,15 @@ export interface Harness {
   /** The host pages' server, on another origin, e.g. http://localhost:41235 */
   readonly hostUrl: string;
   readonly browser: Browser;
-  /** An HS256 token signed with the bot's secret, as the host's backend would sign it. */
+  /**
+   * The server's clock, in epoch ms: real time plus however far `advanceClock` moved it. A page
+   * that installs Playwright's clock at `now()` and fast-forwards it by the same amounts keeps
+   * the same time as the server.
+   */
+  now(): number;
+  /** Moves the server's clock ahead by `ms`; tokens signed from then on are signed at the new time. */
+  advanceClock(ms: number): void;
+  /** An HS256 token signed with the bot's secret at `now()`, as the host's backend would sign it. */
   token(claims: Claims, ttlS?: number): string;
   /** `<script src=…/chat_v3.js …data-*>` with the org and bot filled in. */
   scriptTag(data?: Record<string, string>): string;
@@ -54,7 +77,10 @@ const escapeAttribute = (value: string): string =>
 
 /** Starts Hilal (SQLite, one seeded bot with its own secret), the host page server and Chromium. */
 export async function startHarness(): Promise<Harness> {
-  const hilal = await startTestApp('sqlite');
+  requireChromium();
+  let aheadMs = 0;
+  const now = () => Date.now() + aheadMs;
+  const hilal = await startTestApp('sqlite', {}, { now });
   const bot = await seedBot(hilal.services);
   const secret = bot.secret;
   assert.ok(secret, 'the seeded bot has a secret of its own');
@@ -93,8 +119,13 @@ export async function startHarness(): Promise<Harness> {
     hilalUrl,
     hostUrl,
     browser,
+    now,
+    advanceClock(ms) {
+      assert.ok(ms >= 0, 'the clock only moves ahead');
+      aheadMs += ms;
+    },
     token(claims, ttlS = 600) {
-      return signHs256(secret, { ...claims, exp: Math.floor(Date.now() / 1000) + ttlS });
+      return signHs256(secret, { ...claims, exp: Math.floor(now() / 1000) + ttlS });
     },
     scriptTag(data = {}) {
       const attributes = { 'org-id': bot.orgId, 'bot-id': bot.botId, ...data };
