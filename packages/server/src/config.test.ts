@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from './config.js';
+import { buildApp } from './app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { openServices } from './services.js';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -84,5 +89,89 @@ describe('loadConfig (SPEC §8)', () => {
     assert.equal(config.demo, false, 'no demo in production unless asked');
     assert.equal(config.llm?.baseUrl, 'http://127.0.0.1:8080/v1');
     assert.equal(config.masterKey?.length, 32);
+  });
+});
+
+describe('HILAL_TRUSTED_PROXIES (SPEC §8): what Fastify would crash on is refused, naming the variable', () => {
+  // Each of these is what Fastify's trustProxy (proxy-addr) takes and matches as written.
+  const accepted = [
+    '10.0.0.0/8',
+    '192.168.1.7',
+    '1.2.3.4/32',
+    '::1',
+    '::1/128',
+    '2001:db8::/32',
+    '::ffff:10.0.0.1',
+    '::ffff:10.0.0.0/104',
+    // A zone ID limits the entry to peers on that interface (Fastify's proxy-addr compares it).
+    'fe80::1%eth0',
+    'fe80::%eth0/64',
+    ' 10.0.0.1 , 10.0.0.2 ',
+  ];
+  for (const value of accepted) {
+    it(`accepts ${JSON.stringify(value)}`, () => {
+      const config = loadConfig({ HILAL_TRUSTED_PROXIES: value }, '/srv');
+      assert.deepEqual(
+        config.trustedProxies,
+        value.split(',').map((entry) => entry.trim()),
+      );
+    });
+  }
+
+  // [value, what the message says]
+  const refused: Array<[string, RegExp]> = [
+    [':::::', /":::::", which is not an IP address or CIDR range/],
+    ['1.2.3', /"1\.2\.3", which is not an IP address/],
+    ['01.2.3.4', /"01\.2\.3\.4", which is not an IP address/],
+    ['proxy.local', /"proxy\.local", which is not an IP address/],
+    ['1.2.3.4/33', /"1\.2\.3\.4\/33".*prefix from 1 to 32/],
+    ['::1/129', /"::1\/129".*prefix from 1 to 128/],
+    ['10.0.0.0/08', /prefix from 1 to 32/],
+    ['10.0.0.0/', /prefix from 1 to 32/],
+    ['10.0.0.0/8/8', /prefix from 1 to 32/],
+    ['10.0.0.0/0', /\/0 range would trust every client/],
+    ['::/0', /\/0 range would trust every client/],
+    ['fe80::1%', /"fe80::1%", which is not an IP address/],
+    ['1.2.3.4%eth0', /"1\.2\.3\.4%eth0", which is not an IP address/],
+    ['10.0.0.1,,10.0.0.2', /empty entry/],
+    ['10.0.0.1,', /empty entry/],
+    [',', /empty entry/],
+  ];
+  for (const [value, message] of refused) {
+    it(`refuses ${JSON.stringify(value)}`, () => {
+      const error = configError({ HILAL_TRUSTED_PROXIES: value });
+      assert.equal(error.variable, 'HILAL_TRUSTED_PROXIES');
+      assert.ok(error.message.startsWith('HILAL_TRUSTED_PROXIES '));
+      assert.match(error.message, message);
+    });
+  }
+
+  // The regression: a value config accepted made Fastify throw at start, without the variable's name.
+  it('builds the app with every value it accepts, of all the values above', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hilal-proxies-'));
+    const env = { HILAL_DATA_DIR: root, LOG_LEVEL: 'silent' };
+    const services = await openServices(loadConfig(env), { flushIntervalMs: 0 });
+    try {
+      for (const value of [...accepted, ...refused.map(([value]) => value)]) {
+        let config: Config;
+        try {
+          config = loadConfig({ ...env, HILAL_TRUSTED_PROXIES: value });
+        } catch (error) {
+          if (error instanceof ConfigError) continue;
+          throw error;
+        }
+        const app = await buildApp({ ...services, config });
+        try {
+          await app.ready();
+          const res = await app.inject({ method: 'GET', url: '/no-such-route' });
+          assert.equal(res.statusCode, 404, value);
+        } finally {
+          await app.close();
+        }
+      }
+    } finally {
+      await services.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /**
@@ -156,29 +157,37 @@ function parseLogLevel(raw: string | undefined): LogLevel {
   return level;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
+/**
+ * SPEC §8: addresses or CIDR ranges, checked here so that what Fastify's `trustProxy`
+ * (@fastify/proxy-addr) would throw on at start is refused with the variable's name instead.
+ * An IPv6 zone ID (`fe80::1%eth0`) is kept: Fastify then trusts that address on that interface
+ * only. A `/0` range is refused: Fastify refuses it, and it would trust every client to name
+ * its own address. An empty entry is a typo, so it is refused rather than skipped.
+ */
 function parseTrustedProxies(raw: string | undefined): string[] {
   if (raw === undefined) return [];
-  return raw
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-    .map((entry) => {
-      const [address = '', bits, ...rest] = entry.split('/');
-      const isV4 = IPV4.test(address);
-      const isV6 = !isV4 && /^[0-9a-fA-F:.]+$/.test(address) && address.includes(':');
-      const maxBits = isV4 ? 32 : 128;
-      const bitsOk =
-        bits === undefined || (/^\d+$/.test(bits) && Number(bits) >= 0 && Number(bits) <= maxBits);
-      if ((!isV4 && !isV6) || !bitsOk || rest.length > 0) {
-        throw new ConfigError(
-          'HILAL_TRUSTED_PROXIES',
-          `has "${entry}", which is not an IP address or CIDR range`,
-        );
-      }
-      return entry;
-    });
+  return raw.split(',').map((entry) => parseTrustedProxy(entry.trim()));
+}
+
+function parseTrustedProxy(entry: string): string {
+  const refuse = (problem: string) => new ConfigError('HILAL_TRUSTED_PROXIES', problem);
+  if (entry === '') throw refuse('has an empty entry: remove the extra comma');
+  const slash = entry.indexOf('/');
+  const address = slash === -1 ? entry : entry.slice(0, slash);
+  const version = isIP(address);
+  if (version === 0) {
+    throw refuse(`has "${entry}", which is not an IP address or CIDR range`);
+  }
+  if (slash === -1) return entry;
+  const prefix = entry.slice(slash + 1);
+  const maxBits = version === 4 ? 32 : 128;
+  if (/^0+$/.test(prefix)) {
+    throw refuse(`has "${entry}": a /0 range would trust every client to name its own address`);
+  }
+  if (!/^[1-9]\d*$/.test(prefix) || Number(prefix) > maxBits) {
+    throw refuse(`has "${entry}": an IPv${version} CIDR range takes a prefix from 1 to ${maxBits}`);
+  }
+  return entry;
 }
 
 function parseDemo(raw: string | undefined, production: boolean): boolean {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { makeExistingFilePrivate, makePrivateDir, makePrivateFile } from './data-dir.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -30,6 +31,8 @@ const pgTypes = {
 /**
  * Opens the database named by `url`: `sqlite:<file>` (WAL mode, created with its folder) or
  * `postgres://…`. Nothing is migrated here; see `migrateToLatest`.
+ *
+ * SPEC §10: the SQLite file, its folder and SQLite's side files are its owner's alone.
  */
 export function openDatabase(url: string): DatabaseHandle {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
@@ -40,7 +43,7 @@ export function openDatabase(url: string): DatabaseHandle {
     return { db, dialect: 'postgres', destroy: () => db.destroy() };
   }
   const file = url.slice('sqlite:'.length);
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (file !== ':memory:') makeSqliteFilesPrivate(file);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
@@ -54,4 +57,21 @@ export function openDatabase(url: string): DatabaseHandle {
     dataVersion: () => Number(dataVersion.get()),
     destroy: () => db.destroy(),
   };
+}
+
+/**
+ * Creates the SQLite file 0600 before SQLite opens it: SQLite gives the `-wal`, `-shm` and
+ * `-journal` files it creates the database file's mode (`findCreateFileMode` and
+ * `unixOpenSharedMemory` in SQLite's os_unix.c), so those follow. Side files left by an earlier
+ * run keep the mode they were created with, so they are set here too.
+ */
+const STICKY_BIT = 0o1000;
+
+function makeSqliteFilesPrivate(file: string): void {
+  const dir = path.dirname(file);
+  // A shared folder such as /tmp (sticky bit) stays as it is; the files in it are still 0600.
+  const shared = fs.existsSync(dir) && (fs.statSync(dir).mode & STICKY_BIT) !== 0;
+  if (!shared) makePrivateDir(dir);
+  makePrivateFile(file);
+  for (const suffix of ['-wal', '-shm', '-journal']) makeExistingFilePrivate(`${file}${suffix}`);
 }

@@ -1,12 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ERROR_CODES, type ErrorCode, errorBody, HilalError } from '../errors.js';
-
-// Fastify's own errors that are the client's fault, mapped onto our stable codes.
-const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
-};
+import { ERROR_CODES, errorBody, HilalError } from '../errors.js';
+import { frameworkErrorCode } from './framework-errors.js';
 
 /**
  * The one error handler of the app. Clients get a code and a fixed message from `ERROR_CODES`,
@@ -21,11 +15,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error.validation !== undefined) {
       return reply.code(400).send(errorBody('invalid_request'));
     }
-    const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code];
-    if (mapped !== undefined) return reply.code(ERROR_CODES[mapped].status).send(errorBody(mapped));
-    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.code(400).send(errorBody('invalid_request'));
-    }
+    // Fastify's own errors (a body too large, a content type no parser takes, …).
+    const code = frameworkErrorCode(error);
+    if (code !== 'internal') return reply.code(ERROR_CODES[code].status).send(errorBody(code));
     request.log.error(
       { reqId: request.id, err: { type: error.name, code: error.code, stack: error.stack } },
       'unexpected error',
