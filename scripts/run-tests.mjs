@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const roots = ['packages/server/dist', 'packages/widget/dist-test'];
+const roots = ['packages/contract/dist', 'packages/server/dist', 'packages/widget/dist-test'];
 const filters = process.argv.slice(2);
 
 function find(dir) {

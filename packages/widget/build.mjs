@@ -12,16 +12,17 @@ const BUDGET_GZIP_BYTES = 20 * 1024;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
-function typescript(project) {
-  const result = spawnSync(process.execPath, [tsc, '-p', path.join(here, project)], {
-    stdio: 'inherit',
-  });
+function typescript(...args) {
+  const result = spawnSync(process.execPath, [tsc, ...args], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+// The shapes and defaults shared with the server come from @hilal/contract, resolved through its
+// package exports to its build: bring that up to date first (a no-op when it is).
+typescript('-b', path.join(here, '..', 'contract'));
 // Stale compiled tests must never pass for code that no longer builds.
 fs.rmSync(path.join(here, 'dist-test'), { recursive: true, force: true });
-typescript('tsconfig.json');
+typescript('-p', path.join(here, 'tsconfig.json'));
 
 const outfile = path.join(here, 'dist', 'chat_v3.js');
 await build({
@@ -36,7 +37,7 @@ await build({
   logLevel: 'warning',
 });
 
-typescript('tsconfig.test.json');
+typescript('-p', path.join(here, 'tsconfig.test.json'));
 
 const code = fs.readFileSync(outfile);
 const gzipped = gzipSync(code, { level: 9 }).length;

@@ -1,8 +1,16 @@
 // The HTTP calls of docs/widget-api.md. Every /api/chat/… request says what the widget believes
 // about its identity, and every answer's header says what the server decided (SPEC §2).
+
+import type {
+  PostMessageBody,
+  VerifyJwtBody,
+  WidgetConfigQuery,
+  WidgetSessionBody,
+} from '@hilal/contract/widget-api';
 import { retryAfterMs } from './backoff.js';
 import type { IdentitySource } from './types.js';
 import {
+  type Appearance,
   type History,
   isObject,
   type Message,
@@ -13,7 +21,6 @@ import {
   parseSession,
   parseVerified,
   type SessionGrant,
-  type WidgetConfig,
 } from './wire.js';
 
 export const IDENTITY_HEADER = 'X-Hilal-Identity-Source';
@@ -98,10 +105,10 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   const json = async (response: Response): Promise<unknown> => response.json();
-  const ids = { orgId, botId };
+  const ids: WidgetConfigQuery = { orgId, botId };
 
   return {
-    async config(): Promise<WidgetConfig> {
+    async config(): Promise<Appearance> {
       const query = new URLSearchParams(ids).toString();
       return parseConfig(await json(await call(`/api/widget/config?${query}`)));
     },
@@ -111,7 +118,7 @@ export function createApiClient(options: ApiClientOptions) {
       user: { name?: string; email?: string } | undefined,
       carry: string | null,
     ): Promise<SessionGrant> {
-      const body = user ? { ...ids, user } : ids;
+      const body: WidgetSessionBody = user ? { ...ids, user } : ids;
       const grant = parseSession(
         await json(await call('/api/widget/session', { method: 'POST', body, session: carry })),
       );
@@ -124,7 +131,7 @@ export function createApiClient(options: ApiClientOptions) {
       try {
         const response = await call('/api/widget/verify-jwt', {
           method: 'POST',
-          body: { ...ids, token },
+          body: { ...ids, token } satisfies VerifyJwtBody,
           session: carry,
         });
         const grant = parseVerified(await json(response));
@@ -153,7 +160,7 @@ export function createApiClient(options: ApiClientOptions) {
     ): Promise<Message | undefined> {
       const response = await call('/api/chat/messages', {
         method: 'POST',
-        body: { clientMessageId, text },
+        body: { clientMessageId, text } satisfies PostMessageBody,
         session,
       });
       const body = await json(response);

@@ -13,7 +13,7 @@ import { createStorage, localStorageSource } from './storage.js';
 import type { WidgetState } from './types.js';
 import { type ChatView, createChatView } from './ui/chat-view.js';
 import { Waker } from './waker.js';
-import { DEFAULT_CONFIG, isObject, type Message, parseMessage } from './wire.js';
+import { DEFAULT_CONFIG, type Message, parseDelta, parseMessage, parseTyping } from './wire.js';
 
 /** A typing indicator the server forgot to turn off goes away by itself. */
 const TYPING_TIMEOUT_MS = 30_000;
@@ -230,14 +230,14 @@ export class ChatWidget {
     if (event.event === 'message') {
       const message = parseMessage(data);
       if (message) this.#show(message, true);
-    } else if (!isObject(data)) {
-      return;
     } else if (event.event === 'typing') {
-      this.#setTyping(data.typing === true ? (data.author === 'agent' ? 'agent' : 'bot') : null);
+      const typing = parseTyping(data);
+      if (typing) this.#setTyping(typing.typing ? typing.author : null);
     } else if (event.event === 'delta') {
-      if (typeof data.replyId !== 'string' || typeof data.text !== 'string') return;
+      const delta = parseDelta(data);
+      if (!delta) return;
       this.#setTyping(null);
-      this.#messages.delta(data.replyId, data.text, Date.now());
+      this.#messages.delta(delta.replyId, delta.text, Date.now());
       this.#render(false);
     }
   }

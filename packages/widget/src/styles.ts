@@ -2,10 +2,12 @@
 // page; `:host { all: initial }` stops the page's inherited styles from reaching in, except
 // where the page gives the host element `!important` ones (`* { letter-spacing: 3px !important }`
 // wins over `:host`): `.root` resets them again, where no page selector can reach.
+import { WIDGET_DEFAULTS } from '@hilal/contract/widget-defaults';
+
 export const STYLES = `
 :host{all:initial}
 *,::before,::after{box-sizing:border-box}
-.root{all:initial;box-sizing:border-box;--accent:#2563eb;position:fixed;bottom:20px;right:20px;z-index:2147483000;display:flex;flex-direction:column;align-items:flex-end;gap:12px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111827;pointer-events:none;text-align:left}
+.root{all:initial;box-sizing:border-box;--accent:${WIDGET_DEFAULTS.color};position:fixed;bottom:20px;right:20px;z-index:2147483000;display:flex;flex-direction:column;align-items:flex-end;gap:12px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111827;pointer-events:none;text-align:left}
 .root>*{pointer-events:auto}
 .root[data-position=left]{right:auto;left:20px;align-items:flex-start}
 button{font:inherit;color:inherit;cursor:pointer;border:0;background:none;margin:0;padding:0}

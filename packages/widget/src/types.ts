@@ -1,7 +1,8 @@
 // The public surface of chat_v3.js (SPEC §5): what a host page may call on `window.HilalChat`.
+import type { IdentitySource } from '@hilal/contract/widget-api';
 
 /** Who the visitor is, as far as the server has decided (SPEC §2). */
-export type IdentitySource = 'anonymous' | 'self-reported' | 'verified';
+export type { IdentitySource };
 
 /** Returns a fresh token from the host's backend, or nothing when the user is signed out. */
 export type UserTokenProvider = () =>

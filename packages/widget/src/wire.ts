@@ -1,30 +1,32 @@
-// The JSON shapes of docs/widget-api.md, and narrowing parsers for them: the server is trusted,
-// but a proxy or an older server may answer with anything, and a bad body must not break the page.
-import type { IdentitySource } from './types.js';
+// Narrowing parsers for the JSON of docs/widget-api.md. The shapes are the contract's
+// (`@hilal/contract/widget-api`), imported as types only: erased by esbuild, so TypeBox never
+// enters chat_v3.js. The server is trusted, but a proxy or an older server may answer with
+// anything, and a bad body must not break the page.
+import type {
+  Author,
+  ChatMessage,
+  DeltaEvent,
+  HistoryResponse,
+  IdentitySource,
+  TypingEvent,
+  VerifiedResponse,
+  WidgetConfig,
+  WidgetSessionResponse,
+} from '@hilal/contract/widget-api';
+import { WIDGET_DEFAULTS } from '@hilal/contract/widget-defaults';
 
-export type Author = 'visitor' | 'bot' | 'agent';
+export type { Author };
 
-export interface Message {
-  readonly id: string;
-  readonly seq: number;
-  readonly conversationId: string;
-  readonly clientMessageId: string | null;
-  readonly author: Author;
-  readonly text: string;
-  readonly identitySource: IdentitySource;
-  readonly createdAt: number;
-}
+/** A stored message: the contract's `ChatMessage`. */
+export type Message = Readonly<ChatMessage>;
 
-export interface WidgetConfig {
-  readonly title: string;
-  readonly color: string;
-  readonly position: 'right' | 'left';
-  readonly welcome: string;
-}
+/** The bot's look: `GET /api/widget/config` without its `botId`. */
+export type Appearance = Readonly<Omit<WidgetConfig, 'botId'>>;
 
+/** `GET /api/chat/history`; an identity the widget does not know is `undefined`. */
 export interface History {
   readonly identity: IdentitySource | undefined;
-  readonly name: string | null;
+  readonly name: HistoryResponse['name'];
   readonly messages: Message[];
 }
 
@@ -35,10 +37,10 @@ export const isObject = (value: unknown): value is Json =>
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-const IDENTITIES: readonly string[] = ['anonymous', 'self-reported', 'verified'];
+const IDENTITIES: readonly IdentitySource[] = ['anonymous', 'self-reported', 'verified'];
 
 export function parseIdentity(value: unknown): IdentitySource | undefined {
-  return IDENTITIES.find((known): known is IdentitySource => known === value);
+  return IDENTITIES.find((known) => known === value);
 }
 
 const AUTHORS: readonly Author[] = ['visitor', 'bot', 'agent'];
@@ -72,31 +74,27 @@ export function parseHistory(value: unknown): History {
   };
 }
 
-export const DEFAULT_CONFIG: WidgetConfig = {
-  title: 'Chat',
-  color: '#2563eb',
-  position: 'right',
-  welcome: '',
-};
+/** The look when the server cannot be asked: the same defaults the server gives a new bot. */
+export const DEFAULT_CONFIG: Appearance = WIDGET_DEFAULTS;
 
-export function parseConfig(value: unknown): WidgetConfig {
+export function parseConfig(value: unknown): Appearance {
   const body = isObject(value) ? value : {};
   return {
     title: str(body.title) || DEFAULT_CONFIG.title,
     color: str(body.color) || DEFAULT_CONFIG.color,
     position: body.position === 'left' ? 'left' : 'right',
-    welcome: str(body.welcome) ?? '',
+    welcome: str(body.welcome) ?? DEFAULT_CONFIG.welcome,
   };
 }
 
 /** A parsed `POST /api/widget/verify-jwt` or `POST /api/widget/session` success. */
 export interface SessionGrant {
-  readonly session: string;
+  readonly session: WidgetSessionResponse['session'];
   readonly identity: IdentitySource;
-  readonly sub?: string;
+  readonly sub?: VerifiedResponse['claims']['sub'];
   readonly name?: string;
   /** Token `exp`, in epoch seconds (verified sessions only). */
-  readonly expiresAt?: number;
+  readonly expiresAt?: VerifiedResponse['expiresAt'];
 }
 
 export function parseVerified(value: unknown): SessionGrant | undefined {
@@ -114,4 +112,16 @@ export function parseSession(value: unknown): SessionGrant | undefined {
   const session = str(value.session);
   const identity = parseIdentity(value.identity);
   return session && identity ? { session, identity } : undefined;
+}
+
+/** A `typing` event; anything but `typing: true` turns the indicator off. */
+export function parseTyping(value: unknown): TypingEvent | undefined {
+  if (!isObject(value)) return undefined;
+  return { author: value.author === 'agent' ? 'agent' : 'bot', typing: value.typing === true };
+}
+
+export function parseDelta(value: unknown): DeltaEvent | undefined {
+  if (!isObject(value)) return undefined;
+  const { replyId, text } = value;
+  return typeof replyId === 'string' && typeof text === 'string' ? { replyId, text } : undefined;
 }

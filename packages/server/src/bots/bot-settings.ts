@@ -1,3 +1,5 @@
+import { WIDGET_DEFAULTS } from '@hilal/contract/widget-defaults';
+
 /** A bot's widget settings (SPEC §5 appearance, allowed origins), parsed from its JSON column. */
 export interface BotSettings {
   readonly title: string;
@@ -8,13 +10,8 @@ export interface BotSettings {
   readonly allowedOrigins: readonly string[];
 }
 
-export const DEFAULT_SETTINGS: BotSettings = {
-  title: 'Chat with us',
-  color: '#0f766e',
-  position: 'right',
-  welcome: 'Hi! Ask us anything.',
-  allowedOrigins: [],
-};
+/** The contract's defaults, which chat_v3.js also shows when it cannot reach the server. */
+export const DEFAULT_SETTINGS: BotSettings = { ...WIDGET_DEFAULTS, allowedOrigins: [] };
 
 /** Reads stored settings; anything missing or ill-typed takes its default, never throws. */
 export function parseBotSettings(json: string, botName?: string): BotSettings {

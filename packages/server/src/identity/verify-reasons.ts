@@ -1,7 +1,12 @@
+import type { VerifyDetail, VerifyReason } from '@hilal/contract/widget-api';
+
+export type { VerifyDetail, VerifyReason };
+
 /**
  * The verification outcomes of SPEC §4, described once: each failure reason with its HTTP status,
- * and each `detail` code with the reason it belongs to and what it means. The route, the
- * counters, the README and the tests all read this table.
+ * and each `detail` code with the reason it belongs to and what it means. The codes themselves
+ * are listed in `@hilal/contract/widget-api`, which the widget shares; the tables must cover
+ * every one. The route, the counters, the README and the tests all read these tables.
  */
 export const VERIFY_REASONS = {
   not_configured: {
@@ -17,9 +22,7 @@ export const VERIFY_REASONS = {
     meaning: 'The algorithm is not HS256, or the signature was not made with this bot’s secret.',
   },
   expired: { status: 401, meaning: 'The token is past its exp, or before its nbf.' },
-} as const;
-
-export type VerifyReason = keyof typeof VERIFY_REASONS;
+} as const satisfies Record<VerifyReason, { status: number; meaning: string }>;
 
 export const VERIFY_DETAILS = {
   no_secret: { reason: 'not_configured', meaning: 'No secret is configured for this bot.' },
@@ -42,24 +45,27 @@ export const VERIFY_DETAILS = {
   sub_missing: { reason: 'malformed', meaning: 'The sub claim is missing or null.' },
   sub_invalid: {
     reason: 'malformed',
-    meaning: 'sub is empty, longer than 255 characters, or neither a string nor a safe integer.',
+    meaning:
+      'sub is empty, longer than 255 characters, holds U+0000, or is neither a string nor a safe integer.',
   },
   exp_missing: { reason: 'malformed', meaning: 'The exp claim is missing or null.' },
   exp_invalid: { reason: 'malformed', meaning: 'exp is not a finite number.' },
+  exp_too_far: {
+    reason: 'malformed',
+    meaning: 'exp lies more than 366 days ahead (often milliseconds where seconds belong).',
+  },
   nbf_invalid: { reason: 'malformed', meaning: 'nbf is present but not a finite number.' },
   name_invalid: {
     reason: 'malformed',
-    meaning: 'name is not a string, or is longer than 320 characters.',
+    meaning: 'name is not a string, is longer than 320 characters, or holds U+0000.',
   },
   email_invalid: {
     reason: 'malformed',
-    meaning: 'email is not a string, or is longer than 320 characters.',
+    meaning: 'email is not a string, is longer than 320 characters, or holds U+0000.',
   },
   expired: { reason: 'expired', meaning: 'exp ≤ now − tolerance.' },
   not_yet_valid: { reason: 'expired', meaning: 'nbf > now + tolerance.' },
-} as const satisfies Record<string, { reason: VerifyReason; meaning: string }>;
-
-export type VerifyDetail = keyof typeof VERIFY_DETAILS;
+} as const satisfies Record<VerifyDetail, { reason: VerifyReason; meaning: string }>;
 
 /** A failed verification; `reason` always follows from `detail` through the table above. */
 export interface VerifyFailure {

@@ -3,7 +3,7 @@
 
 import type { ViewMessage } from '../message-list.js';
 import { STYLES } from '../styles.js';
-import type { WidgetConfig } from '../wire.js';
+import type { Appearance } from '../wire.js';
 import { createComposer } from './composer.js';
 import { h, ICONS, icon } from './dom.js';
 import { createLauncher } from './launcher.js';
@@ -21,7 +21,7 @@ export interface ChatView {
   setTyping(author: 'bot' | 'agent' | null): void;
   /** Read out by screen readers, whether or not the panel is open. */
   announce(text: string): void;
-  applyConfig(config: WidgetConfig): void;
+  applyConfig(config: Appearance): void;
   remove(): void;
 }
 
