@@ -1,23 +1,30 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { registerAuthRoutes } from './accounts/auth-routes.js';
-import { registerBotSecretRoutes } from './bots/bot-secret-routes.js';
-import { registerChatEventsRoute } from './chat/chat-events-route.js';
-import { registerChatRoutes } from './chat/chat-routes.js';
+import { accountsPlugin } from './accounts/accounts-plugin.js';
+import { botsPlugin } from './bots/bots-plugin.js';
+import { carryOverToVerified } from './chat/chat-contacts.js';
+import { chatPlugin } from './chat/chat-plugin.js';
+import { createChatService } from './chat/chat-service.js';
+import {
+  createLiveStreams,
+  DEFAULT_STREAM_LIMITS,
+  type LiveStreamLimits,
+} from './chat/live-stream.js';
 import { createReplyService, type ReplyService } from './chat/reply-service.js';
 import { createBuiltinResponder } from './chat/responder/builtin-responder.js';
 import { createOpenAiResponder } from './chat/responder/openai-responder.js';
 import type { Responder } from './chat/responder/responder.js';
-import { registerWidgetRoutes } from './chat/widget-routes.js';
-import { registerWidgetScriptRoute } from './chat/widget-script-route.js';
-import { registerDemoRoutes } from './demo/demo-routes.js';
+import { demoPlugin } from './demo/demo-plugin.js';
 import type { DemoIds } from './demo/seed-demo.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { clientErrorHandler, frameworkErrors } from './http/framework-errors.js';
 import { installJsonBodyParser } from './http/json-body.js';
+import { rejectNulCharacters } from './http/reject-nul.js';
 import { installTransportSecurity } from './http/transport-security.js';
-import { installWidgetCors } from './http/widget-cors.js';
-import { registerVerifyJwtRoute } from './identity/verify-jwt-route.js';
-import { registerInboxRoutes } from './inbox/inbox-routes.js';
+import { identityPlugin } from './identity/identity-plugin.js';
+import { createIdentityService } from './identity/identity-service.js';
+import { inboxPlugin } from './inbox/inbox-plugin.js';
+import { createInboxService } from './inbox/inbox-service.js';
 import { loggerOptions } from './logger.js';
 import type { AppServices } from './services.js';
 
@@ -37,16 +44,20 @@ export interface AppOptions {
   readonly responder?: Responder;
   /** The demo organization and bot, when `/demo` is to be served. */
   readonly demo?: DemoIds;
+  /** Live-stream limits and timing (tests shorten the periodic check). */
+  readonly streams?: Partial<LiveStreamLimits>;
 }
 
 /**
- * Builds the HTTP app. It never listens: `serve` does, and tests use `app.inject`.
+ * Builds the HTTP app: the composition root, where each feature's services are made from the
+ * shared ones and handed to its plugin as narrow dependencies. It never listens: `serve` does,
+ * and tests use `app.inject`.
  */
 export async function buildApp(
   services: AppServices,
   options: AppOptions = {},
 ): Promise<FastifyInstance> {
-  const { config } = services;
+  const { config, db, store, now, sessions, signingKeys, counters } = services;
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logStream),
     // SPEC §4: the client IP is the socket's peer, or what a listed proxy reports.
@@ -57,36 +68,65 @@ export async function buildApp(
     // logs per request, so requests share the app's logger; errors still carry the request id.
     childLoggerFactory: (logger, bindings, childOptions) =>
       QUIET_LEVELS.has(logger.level) ? logger : logger.child(bindings, childOptions),
+    // SPEC §10: the router's and node's HTTP parser's errors get the error shape too.
+    frameworkErrors,
+    clientErrorHandler,
   });
 
   installTransportSecurity(app, config.production);
   installJsonBodyParser(app);
   installErrorHandler(app);
-  installWidgetCors(app);
+  rejectNulCharacters(app);
 
   // SPEC §6: the built-in responder answers out of the box, and whenever a model fails.
   const builtin = createBuiltinResponder();
   const responder =
     options.responder ?? (config.llm ? createOpenAiResponder(config.llm, builtin) : builtin);
   const replies = createReplyService({
-    db: services.db,
-    store: services.store,
+    db,
+    store,
     responder,
     followUpResponder: builtin,
-    now: services.now,
+    now,
     log: app.log,
   });
   app.decorate('replies', replies);
+  const streams = createLiveStreams({
+    db,
+    store,
+    now,
+    sessions,
+    signingKeys,
+    limits: { ...DEFAULT_STREAM_LIMITS, ...options.streams },
+  });
+  // Open streams never go idle, so shutdown ends them itself (the widget reconnects elsewhere).
+  app.addHook('preClose', async () => streams.closeAll());
   app.addHook('onClose', () => replies.drain());
 
-  registerWidgetScriptRoute(app);
-  registerWidgetRoutes(app, services);
-  registerVerifyJwtRoute(app, services);
-  registerChatRoutes(app, services, replies);
-  registerChatEventsRoute(app, services);
-  registerAuthRoutes(app, services);
-  registerBotSecretRoutes(app, services);
-  registerInboxRoutes(app, services);
-  if (options.demo) registerDemoRoutes(app, services, options.demo);
+  const identity = createIdentityService({
+    db,
+    signingKeys,
+    sessions,
+    store,
+    counters,
+    now,
+    toleranceS: config.clockToleranceS,
+    failuresPerMin: config.verifyFailuresPerMin,
+    // A browser that signs in keeps the conversation it had as an anonymous visitor.
+    onSignedIn: (browser) => carryOverToVerified(db, browser, now()),
+  });
+  const chat = createChatService({ db, store, now, replies, sessions });
+
+  await app.register(identityPlugin, { identity });
+  await app.register(chatPlugin, { db, sessions, signingKeys, counters, now, chat, streams });
+  await app.register(accountsPlugin, { db, store, now, config });
+  await app.register(botsPlugin, { db, now, config, secrets: services.secrets });
+  await app.register(inboxPlugin, {
+    db,
+    now,
+    config,
+    inbox: createInboxService({ db, store, now }),
+  });
+  if (options.demo) await app.register(demoPlugin, { ids: options.demo, signingKeys, now });
   return app;
 }

@@ -6,6 +6,20 @@
 export const ERROR_CODES = {
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
   invalid_request: { status: 400, message: 'The request does not have the expected fields.' },
+  invalid_character: {
+    status: 400,
+    message: 'Text may not contain the NUL character (U+0000).',
+  },
+  invalid_url: { status: 400, message: 'The request URL is not valid.' },
+  url_too_long: { status: 414, message: 'The request URL is too long.' },
+  headers_too_large: { status: 431, message: 'The request headers are too large.' },
+  request_timeout: { status: 408, message: 'The request took too long to arrive.' },
+  unsupported_media_type: { status: 415, message: 'The request body must be application/json.' },
+  foreign_origin: { status: 403, message: 'Requests from another site are refused.' },
+  too_many_streams: {
+    status: 429,
+    message: 'Too many live streams are open for this visitor. Close one and retry.',
+  },
   unauthorized: { status: 401, message: 'Sign-in or a valid session is required.' },
   https_required: { status: 403, message: 'This server accepts HTTPS requests only.' },
   forbidden: { status: 403, message: 'You may not do this.' },

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type BotCounters, createBotCounters } from './bots/bot-counters.js';
+import { botSecretsChannel } from './chat/chat-events.js';
 import type { Config } from './config.js';
 import { type Dialect, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -85,7 +86,11 @@ export async function openServices(
       cipher,
       envSecretConfigured: config.widgetJwtHmacSecret !== undefined,
       now,
-      onChange: () => signingKeys.invalidate(),
+      onChange: (_organizationId, chatbotId) => {
+        signingKeys.invalidate();
+        // Verified live streams of this bot re-check their session, on every instance.
+        void store.publish(botSecretsChannel(chatbotId), 'changed').catch(() => {});
+      },
     }),
     sessions,
     counters,

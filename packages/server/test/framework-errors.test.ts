@@ -190,7 +190,7 @@ describe('framework errors have the error shape and never echo the request (SPEC
       [
         'headers over node’s 16 KiB limit',
         `GET /?token=${MARKER} HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(20 * 1024)}\r\n\r\n`,
-        'invalid_request',
+        'headers_too_large',
       ],
     ];
     for (const [problem, bytes, code] of RAW) {

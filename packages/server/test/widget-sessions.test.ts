@@ -32,7 +32,12 @@ describe('sealed widget sessions', () => {
         !Buffer.from(credential, 'base64url').toString('latin1').includes('user-9'),
     );
     const session = await t.services.sessions.find(credential, now);
-    assert.deepEqual(session, { id, ...fields(), expiresAt: now + SESSION_LIFETIME_MS });
+    assert.deepEqual(session, {
+      id,
+      ...fields(),
+      expiresAt: now + SESSION_LIFETIME_MS,
+      familyId: id,
+    });
   });
 
   it('refuses a tampered, foreign, expired or revoked credential', async () => {
@@ -46,7 +51,7 @@ describe('sealed widget sessions', () => {
     assert.equal(await t.services.sessions.find('hws_short', now), undefined);
     const session = await t.services.sessions.find(credential, now);
     assert.ok(session);
-    await t.services.sessions.revoke(session, now);
+    await t.services.sessions.endFamily(session, now);
     assert.equal(await t.services.sessions.find(credential, now), undefined);
   });
 });

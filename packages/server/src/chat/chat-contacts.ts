@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { ChatCaller } from './chat-caller.js';
+import type { SignedInBrowser } from '../identity/identity-service.js';
+import type { ChatCaller } from './chat-auth.js';
 import {
   type Contact,
   findContactId,
@@ -55,24 +56,19 @@ export function ensureContact(
 
 /**
  * When a browser signs in, the conversation it had as an anonymous or self-reported visitor
- * carries over to the verified identity (issue: "that conversation carries over").
+ * carries over to the verified identity (README, "Identify signed-in users"), in one transaction.
  */
 export async function carryOverToVerified(
   db: Kysely<Database>,
-  browser: {
-    readonly organizationId: string;
-    readonly chatbotId: string;
-    readonly visitorId: string;
-    readonly sub: string;
-    readonly name?: string | undefined;
-    readonly email?: string | undefined;
-  },
+  browser: SignedInBrowser,
   now: number,
 ): Promise<void> {
   const key = { organizationId: browser.organizationId, chatbotId: browser.chatbotId };
   const visitorContactId = await findContactId(db, key, 'visitor_id', browser.visitorId);
   if (visitorContactId === undefined) return;
   const claims = { sub: browser.sub, name: browser.name ?? null, email: browser.email ?? null };
-  const verified = await upsertVerifiedContact(db, { ...key, ...claims }, now);
-  await moveConversations(db, browser.organizationId, visitorContactId, verified.id);
+  await db.transaction().execute(async (trx) => {
+    const verified = await upsertVerifiedContact(trx, { ...key, ...claims }, now);
+    await moveConversations(trx, browser.organizationId, visitorContactId, verified.id);
+  });
 }

@@ -15,6 +15,16 @@ export function contactChannel(contactId: string): string {
   return `chat:contact:${contactId}`;
 }
 
+/** Where a logout is announced, so that every stream of that family ends on every instance. */
+export function familyChannel(familyId: string): string {
+  return `chat:family:${familyId}`;
+}
+
+/** Where a change of a bot's secrets is announced, so verified streams re-check at once. */
+export function botSecretsChannel(chatbotId: string): string {
+  return `chat:bot-secrets:${chatbotId}`;
+}
+
 export function publishChatEvent(store: Store, contactId: string, event: ChatEvent): Promise<void> {
   return store.publish(contactChannel(contactId), JSON.stringify(event));
 }

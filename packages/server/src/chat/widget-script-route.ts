@@ -17,7 +17,7 @@ export function widgetScriptPath(): string | undefined {
  * `GET /chat_v3.js` (SPEC §5). Read once at start; served with a strong ETag and a short
  * max-age, so a new release reaches pages within minutes while repeat loads cost a 304.
  */
-export function registerWidgetScriptRoute(app: FastifyInstance): void {
+export function registerWidgetScript(app: FastifyInstance): void {
   const file = widgetScriptPath();
   const body = file === undefined ? undefined : fs.readFileSync(file);
   const etag =

@@ -29,6 +29,8 @@ const FRAMEWORK_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_VALIDATION: 'invalid_request',
   // node's HTTP parser (llhttp error names); any other parser error is `invalid_request`
   HPE_INVALID_URL: 'invalid_url',
+  HPE_HEADER_OVERFLOW: 'headers_too_large',
+  ERR_HTTP_REQUEST_TIMEOUT: 'request_timeout',
 };
 
 /**

@@ -1,20 +1,35 @@
 import type { FastifyRequest } from 'fastify';
 import type { WidgetSession, WidgetSessions } from './widget-sessions.js';
 
+/** The widget-session credential a request carries as `Authorization: Bearer hws_…`. */
+export function bearerCredential(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined || !header.startsWith('Bearer ')) return undefined;
+  return header.slice('Bearer '.length).trim();
+}
+
 /**
- * The widget session a request carries as `Authorization: Bearer hws_…` (never in a URL), or
- * undefined. With `bot`, only a session of that bot counts: a browser carries its session over
- * to a new one of the same bot only.
+ * The widget session a request carries (never in a URL), or undefined. With `bot`, only a
+ * session of that bot counts: a browser carries its session over to a new one of the same bot.
  */
 export async function requestSession(
   request: FastifyRequest,
-  sessions: WidgetSessions,
+  sessions: Pick<WidgetSessions, 'find'>,
   now: number,
   bot?: { readonly orgId: string; readonly botId: string },
 ): Promise<WidgetSession | undefined> {
-  const header = request.headers.authorization;
-  if (header === undefined || !header.startsWith('Bearer ')) return undefined;
-  const session = await sessions.find(header.slice('Bearer '.length).trim(), now);
+  return findSession(sessions, bearerCredential(request), now, bot);
+}
+
+/** The live session a credential names, of `bot` when given. */
+export async function findSession(
+  sessions: Pick<WidgetSessions, 'find'>,
+  credential: string | undefined,
+  now: number,
+  bot?: { readonly orgId: string; readonly botId: string },
+): Promise<WidgetSession | undefined> {
+  if (credential === undefined) return undefined;
+  const session = await sessions.find(credential, now);
   if (session === undefined || bot === undefined) return session;
   return session.organizationId === bot.orgId && session.chatbotId === bot.botId
     ? session

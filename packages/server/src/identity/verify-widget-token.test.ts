@@ -143,6 +143,32 @@ const rows: Array<[string, string, string]> = [
     'malformed/sub_invalid',
   ],
   ['sub a boolean', signHs256(SECRET, { sub: true, exp: NOW + 600 }), 'malformed/sub_invalid'],
+  [
+    'exp in milliseconds (366 days is the most)',
+    signHs256(SECRET, { sub: 'u', exp: (NOW + 600) * 1000 }),
+    'malformed/exp_too_far',
+  ],
+  [
+    'exp 366 days and a second ahead',
+    signHs256(SECRET, { sub: 'u', exp: NOW + 366 * 86400 + 1 }),
+    'malformed/exp_too_far',
+  ],
+  // SPEC §4 rule 4: U+0000 in sub, name or email (PostgreSQL cannot store it).
+  [
+    'sub holding U+0000',
+    signHs256(SECRET, { sub: 'a\u0000b', exp: NOW + 600 }),
+    'malformed/sub_invalid',
+  ],
+  [
+    'name holding U+0000',
+    signHs256(SECRET, { sub: 'u', name: 'Ann\u0000', exp: NOW + 600 }),
+    'malformed/name_invalid',
+  ],
+  [
+    'email holding U+0000',
+    signHs256(SECRET, { sub: 'u', email: '\u0000a@b.c', exp: NOW + 600 }),
+    'malformed/email_invalid',
+  ],
   ['sub an object', signHs256(SECRET, { sub: { id: 1 }, exp: NOW + 600 }), 'malformed/sub_invalid'],
   ['no exp', signHs256(SECRET, { sub: 'u' }), 'malformed/exp_missing'],
   ['exp null', signHs256(SECRET, { sub: 'u', exp: null }), 'malformed/exp_missing'],
@@ -300,5 +326,10 @@ describe('verifyWidgetToken: SPEC §4 rules, in order', () => {
     const short = verifyWidgetToken(signHs256(SECRET, { sub: 'u', exp: NOW + 3600 }), KEY, opts);
     assert.ok(long.verified && long.longLived);
     assert.ok(short.verified && !short.longLived);
+  });
+
+  it('verifies a token exactly 366 days ahead, the longest allowed', () => {
+    const token = signHs256(SECRET, { sub: 'u', exp: NOW + 366 * 86400 });
+    assert.equal(outcome(token, KEY, opts), 'verified');
   });
 });

@@ -6,6 +6,8 @@ export const MAX_TOKEN_LENGTH = 8 * 1024;
 const MAX_SUB_LENGTH = 255;
 const MAX_NAME_OR_EMAIL_LENGTH = 320;
 const LONG_LIVED_S = 3600;
+/** SPEC §4 rule 4: `exp` at most 366 days ahead. */
+const MAX_EXP_AHEAD_S = 366 * 24 * 3600;
 
 /** The only claims Hilal keeps from a token (SPEC §4): everything else is dropped here. */
 export interface VerifiedClaims {
@@ -89,6 +91,8 @@ export function verifyWidgetToken(
   const exp = payload.exp ?? undefined;
   if (exp === undefined) return failure('exp_missing');
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return failure('exp_invalid');
+  // Most often milliseconds where seconds belong: such a token would live for millennia.
+  if (exp > options.nowS + MAX_EXP_AHEAD_S) return failure('exp_too_far');
   const nbf = payload.nbf ?? undefined;
   if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) {
     return failure('nbf_invalid');
@@ -124,14 +128,22 @@ function readSub(value: unknown): string | 'missing' | 'invalid' {
   // An integer sub is kept as its decimal string (SPEC §4 rule 4).
   if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : 'invalid';
   if (typeof value !== 'string') return 'invalid';
-  if (value === '' || codePointsOver(value, MAX_SUB_LENGTH)) return 'invalid';
+  if (value === '' || value.includes('\u0000') || codePointsOver(value, MAX_SUB_LENGTH))
+    return 'invalid';
   return value;
 }
 
-/** A present name or email is a string of at most 320 code points; empty counts as not given. */
+/**
+ * A present name or email is a string of at most 320 code points without U+0000 (SPEC §4 rule
+ * 4); empty counts as not given.
+ */
 function readOptionalText(value: unknown): string | undefined | 'invalid' {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || codePointsOver(value, MAX_NAME_OR_EMAIL_LENGTH))
+  if (
+    typeof value !== 'string' ||
+    value.includes('\u0000') ||
+    codePointsOver(value, MAX_NAME_OR_EMAIL_LENGTH)
+  )
     return 'invalid';
   return value === '' ? undefined : value;
 }

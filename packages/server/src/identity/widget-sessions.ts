@@ -19,6 +19,8 @@ export interface NewWidgetSession {
   readonly email?: string | undefined;
   readonly secretRef?: string | null | undefined;
   readonly verifiedUntil?: number | undefined;
+  /** The family of the session this one was minted from (same browser); omitted: a new family. */
+  readonly familyId?: string | undefined;
 }
 
 export interface WidgetSession {
@@ -37,6 +39,11 @@ export interface WidgetSession {
   readonly verifiedUntil: number | null;
   /** When the credential stops working, epoch ms. */
   readonly expiresAt: number;
+  /**
+   * The family: every session minted from another (the same browser) shares its parent's family.
+   * Limits count per family, and logout ends the whole family (SPEC §10).
+   */
+  readonly familyId: string;
 }
 
 export interface WidgetSessions {
@@ -44,8 +51,8 @@ export interface WidgetSessions {
   issue(session: NewWidgetSession, now: number): { credential: string; id: string };
   /** The live session a credential names, or undefined (forged, malformed, expired or ended). */
   find(credential: string, now: number): Promise<WidgetSession | undefined>;
-  /** Ends a session before its expiry (the widget's logout). */
-  revoke(session: WidgetSession, now: number): Promise<void>;
+  /** Ends the session's whole family before its expiry (the widget's logout, SPEC §10). */
+  endFamily(session: WidgetSession, now: number): Promise<void>;
 }
 
 // The sealed fields, with short names: the credential travels in a header on every request.
@@ -61,6 +68,8 @@ interface Sealed {
   r?: string;
   t?: number;
   x: number;
+  /** The family id, omitted when it is the session's own id (the first of its family). */
+  f?: string;
 }
 
 /**
@@ -112,17 +121,20 @@ export function createWidgetSessions(db: Kysely<Database>, masterKey: Buffer): W
       if (session.email !== undefined) fields.e = session.email;
       if (session.secretRef) fields.r = session.secretRef;
       if (session.verifiedUntil !== undefined) fields.t = session.verifiedUntil;
+      if (session.familyId !== undefined) fields.f = session.familyId;
       return { credential: seal(iv, fields), id };
     },
 
     async find(credential, now) {
       const fields = unseal(credential);
       if (fields === undefined || fields.x <= now) return undefined;
+      const familyId = fields.f ?? fields.i;
+      // A revocation names a family (logout) or, from earlier versions, a single session.
       const revoked = await db
         .selectFrom('widget_session_revocations')
         .select('session_id')
         .where(inOrganization('widget_session_revocations', fields.o))
-        .where('session_id', '=', fields.i)
+        .where('session_id', 'in', familyId === fields.i ? [fields.i] : [fields.i, familyId])
         .executeTakeFirst();
       if (revoked) return undefined;
       return {
@@ -137,18 +149,20 @@ export function createWidgetSessions(db: Kysely<Database>, masterKey: Buffer): W
         secretRef: fields.r ?? null,
         verifiedUntil: fields.t ?? null,
         expiresAt: fields.x,
+        familyId,
       };
     },
 
-    async revoke(session, now) {
+    async endFamily(session, now) {
       await db
         .insertInto('widget_session_revocations')
         .values({
-          session_id: session.id,
+          session_id: session.familyId,
           organization_id: session.organizationId,
           chatbot_id: session.chatbotId,
           revoked_at: now,
-          expires_at: session.expiresAt,
+          // A member of the family minted up to now lives at most this long.
+          expires_at: now + SESSION_LIFETIME_MS,
         })
         .onConflict((oc) => oc.column('session_id').doNothing())
         .execute();

@@ -47,8 +47,8 @@ export function createWidgetSecretService(deps: {
   cipher: SecretCipher;
   envSecretConfigured: boolean;
   now: () => number;
-  /** Called after every change of a bot's active secret (the signing-key cache listens). */
-  onChange?: () => void;
+  /** Called after every change of a bot's secrets (the signing-key cache and live streams listen). */
+  onChange?: (organizationId: string, chatbotId: string) => void;
 }): WidgetSecretService {
   const { db, cipher, now } = deps;
 
@@ -83,7 +83,7 @@ export function createWidgetSecretService(deps: {
     if (!(await activatePendingSecret(db, organizationId, chatbotId, actor, now()))) {
       throw new HilalError('no_pending_secret');
     }
-    deps.onChange?.();
+    deps.onChange?.(organizationId, chatbotId);
   }
 
   async function statusOf(organizationId: string, chatbotId: string): Promise<SecretStatus> {
@@ -125,7 +125,7 @@ export function createWidgetSecretService(deps: {
     async clear(organizationId, chatbotId) {
       await requireBot(organizationId, chatbotId);
       await retireActiveSecret(db, organizationId, chatbotId, now());
-      deps.onChange?.();
+      deps.onChange?.(organizationId, chatbotId);
       return statusOf(organizationId, chatbotId);
     },
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { createOrganization } from '../../src/accounts/organizations-repository.js';
-import { buildApp } from '../../src/app.js';
+import { type AppOptions, buildApp } from '../../src/app.js';
 import { createChatbot } from '../../src/bots/chatbots-repository.js';
 import { type AppServices, openServices, type ServiceOptions } from '../../src/services.js';
 import { createTestEnvironment, type TestDialect, type TestEnvironment } from './databases.js';
@@ -20,6 +20,7 @@ export async function startTestApp(
   dialect: TestDialect,
   overrides: Record<string, string> = {},
   options: ServiceOptions = {},
+  appOptions: Omit<AppOptions, 'logStream'> = {},
 ): Promise<TestApp> {
   const env = await createTestEnvironment(dialect);
   const config = env.config({
@@ -35,7 +36,7 @@ export async function startTestApp(
       done();
     },
   });
-  const app = await buildApp(services, { logStream });
+  const app = await buildApp(services, { ...appOptions, logStream });
   await app.ready();
   return {
     app,

@@ -1,0 +1,86 @@
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { BotCounters } from '../bots/bot-counters.js';
+import { type BotSettings, originAllowed, parseBotSettings } from '../bots/bot-settings.js';
+import { findChatbot } from '../bots/chatbots-repository.js';
+import type { Database, IdentityState } from '../db/schema.js';
+import { HilalError } from '../errors.js';
+import { requestSession } from '../identity/request-session.js';
+import type { SigningKeys } from '../identity/signing-keys.js';
+import {
+  effectiveIdentity,
+  type WidgetSession,
+  type WidgetSessions,
+} from '../identity/widget-sessions.js';
+
+export const IDENTITY_HEADER = 'x-hilal-identity-source';
+
+/** Who is calling the chat API, as the server decided it. */
+export interface ChatCaller {
+  readonly session: WidgetSession;
+  /** The server's own identity state for this request (SPEC §2). */
+  readonly identity: IdentityState;
+  readonly botName: string;
+  readonly settings: BotSettings;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `chatAuth` on every route of the chat API. */
+    chatCaller: ChatCaller;
+  }
+}
+
+export interface ChatAuthDeps {
+  readonly db: Kysely<Database>;
+  readonly sessions: Pick<WidgetSessions, 'find'>;
+  readonly signingKeys: Pick<SigningKeys, 'resolve'>;
+  readonly counters: Pick<BotCounters, 'add'>;
+  readonly now: () => number;
+}
+
+const RANK: Record<IdentityState, number> = { anonymous: 0, 'self-reported': 1, verified: 2 };
+
+/**
+ * The chat API's authentication, as a preHandler: the widget session in `Authorization`, its
+ * bot's allowed origins, and the server's own identity state for the request. The widget's
+ * `X-Hilal-Identity-Source` is only compared: a claim above what the session holds is counted as
+ * a mismatch and otherwise ignored, never trusted and never an error (SPEC §2).
+ */
+export function chatAuth(deps: ChatAuthDeps): preHandlerAsyncHookHandler {
+  return async function authenticateChat(request: FastifyRequest, reply: FastifyReply) {
+    const nowMs = deps.now();
+    const session = await requestSession(request, deps.sessions, nowMs);
+    if (session === undefined) throw new HilalError('unauthorized');
+
+    const bot = await findChatbot(deps.db, session.organizationId, session.chatbotId);
+    if (bot === undefined) throw new HilalError('unauthorized');
+    const settings = parseBotSettings(bot.settings, bot.name);
+    if (!originAllowed(settings, request.headers.origin))
+      throw new HilalError('origin_not_allowed');
+
+    const identity = await currentIdentity(deps, session, nowMs);
+    reply.header('X-Hilal-Identity-Source', identity);
+
+    const claimed = request.headers[IDENTITY_HEADER];
+    if (
+      typeof claimed === 'string' &&
+      claimed in RANK &&
+      RANK[claimed as IdentityState] > RANK[identity]
+    ) {
+      deps.counters.add(session.organizationId, session.chatbotId, 'identity_mismatch');
+    }
+    request.chatCaller = { session, identity, botName: bot.name, settings };
+  };
+}
+
+/** A verified session is verified only while its token and its secret still hold (SPEC §2). */
+export async function currentIdentity(
+  deps: Pick<ChatAuthDeps, 'signingKeys'>,
+  session: WidgetSession,
+  nowMs: number,
+): Promise<IdentityState> {
+  if (session.identity !== 'verified') return session.identity;
+  const signing = await deps.signingKeys.resolve(session.organizationId, session.chatbotId);
+  return effectiveIdentity(session, signing?.secretRef ?? null, nowMs / 1000);
+}

@@ -1,0 +1,164 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { HilalError } from '../errors.js';
+import type { WidgetSessions } from '../identity/widget-sessions.js';
+import { countPerMinute } from '../store/per-minute-limit.js';
+import type { Store } from '../store/store.js';
+import type { ChatCaller } from './chat-auth.js';
+import { ensureContact, findCallerContactId } from './chat-contacts.js';
+import { familyChannel, publishChatEvent } from './chat-events.js';
+import {
+  findOpenConversation,
+  findOrCreateOpenConversation,
+  touchConversation,
+} from './conversations-repository.js';
+import { readMessageText } from './message-text.js';
+import { type ChatMessage, insertMessage, listMessages } from './messages-repository.js';
+import type { ReplyService } from './reply-service.js';
+import { findEmailAddress } from './responder/follow-up-email.js';
+import type { ReplyContext } from './responder/responder.js';
+import { visitorKeys } from './visitor-keys.js';
+
+/** SPEC §10: messages a visitor may send in a sliding minute, whatever session id it uses. */
+export const MESSAGES_PER_MINUTE = 30;
+
+export interface ChatServiceDeps {
+  readonly db: Kysely<Database>;
+  readonly store: Store;
+  readonly now: () => number;
+  readonly replies: Pick<ReplyService, 'respond'>;
+  readonly sessions: Pick<WidgetSessions, 'endFamily'>;
+}
+
+export interface ChatHistory {
+  readonly identity: ChatCaller['identity'];
+  readonly name: string | null;
+  readonly conversationId: string | null;
+  readonly messages: ChatMessage[];
+}
+
+export interface ChatService {
+  /** The newest conversation this caller may see (verified: any device; else this browser). */
+  history(caller: ChatCaller): Promise<ChatHistory>;
+  /** Stores a visitor's message once, publishes it, and starts the bot's reply. */
+  postMessage(
+    caller: ChatCaller,
+    input: { clientMessageId: string; text: string },
+  ): Promise<{ message: ChatMessage; duplicate: boolean }>;
+  /** Ends every session of the caller's family, on every instance (SPEC §10). */
+  logout(caller: ChatCaller): Promise<void>;
+}
+
+/** The widget's chat flows, callable without HTTP. */
+export function createChatService(deps: ChatServiceDeps): ChatService {
+  const { db, store, now } = deps;
+
+  async function enforceRate(caller: ChatCaller, nowMs: number): Promise<void> {
+    for (const key of visitorKeys(caller.session)) {
+      const rate = await countPerMinute(store, `chat-messages:${key}`, MESSAGES_PER_MINUTE, nowMs);
+      if (rate.limited) {
+        throw new HilalError('rate_limited', { 'Retry-After': String(rate.retryAfterS) });
+      }
+    }
+  }
+
+  return {
+    async history(caller) {
+      const { organizationId } = caller.session;
+      // A read: it finds the caller's contact but does not create one.
+      const contactId = await findCallerContactId(db, caller);
+      const conversation = contactId
+        ? await findOpenConversation(db, organizationId, contactId)
+        : undefined;
+      const messages = conversation ? await listMessages(db, organizationId, conversation.id) : [];
+      return {
+        identity: caller.identity,
+        name: caller.identity === 'anonymous' ? null : caller.session.name,
+        conversationId: conversation?.id ?? null,
+        messages,
+      };
+    },
+
+    async postMessage(caller, input) {
+      const text = readMessageText(input.text);
+      const nowMs = now();
+      await enforceRate(caller, nowMs);
+      const { organizationId, chatbotId } = caller.session;
+
+      // One transaction: the contact, its open conversation, the message and the touch commit
+      // together or not at all.
+      const { contact, conversation, stored } = await db.transaction().execute(async (trx) => {
+        const contact = await ensureContact(trx, caller, nowMs);
+        const conversation = await findOrCreateOpenConversation(
+          trx,
+          { organizationId, chatbotId, contactId: contact.id, identity: caller.identity },
+          nowMs,
+        );
+        const stored = await insertMessage(
+          trx,
+          {
+            organizationId,
+            conversationId: conversation.id,
+            clientMessageId: input.clientMessageId,
+            author: 'visitor',
+            text,
+            identitySource: caller.identity,
+          },
+          nowMs,
+        );
+        if (!stored.duplicate) {
+          await touchConversation(
+            trx,
+            organizationId,
+            conversation.id,
+            { identity: caller.identity },
+            nowMs,
+          );
+        }
+        return { contact, conversation, stored };
+      });
+      if (stored.duplicate) return stored;
+
+      await publishChatEvent(store, contact.id, { type: 'message', message: stored.message });
+      // The bot answers while it has the conversation. Once it is handed to a human, it only
+      // acknowledges the follow-up email it asked an unverified visitor for.
+      const followUpOnly =
+        conversation.status !== 'bot' &&
+        caller.identity !== 'verified' &&
+        findEmailAddress(text) !== undefined;
+      if (conversation.status === 'bot' || followUpOnly) {
+        deps.replies.respond({
+          followUpOnly,
+          organizationId,
+          chatbotId,
+          botName: caller.botName,
+          conversation,
+          contact,
+          identity: caller.identity,
+          text,
+          ...replyIdentity(caller),
+        });
+      }
+      return stored;
+    },
+
+    async logout(caller) {
+      const { session } = caller;
+      await deps.sessions.endFamily(session, now());
+      await store.publish(familyChannel(session.familyId), 'logout');
+    },
+  };
+}
+
+/**
+ * What the responder may know of the caller (SPEC §6): verified claims as fact, and what an
+ * unverified visitor said only as self-reported.
+ */
+function replyIdentity(caller: ChatCaller): Pick<ReplyContext, 'verified' | 'selfReported'> {
+  const { session, identity } = caller;
+  const details = { name: session.name ?? undefined, email: session.email ?? undefined };
+  if (identity === 'verified' && session.sub !== null)
+    return { verified: { sub: session.sub, ...details } };
+  if (identity === 'self-reported') return { selfReported: details };
+  return {};
+}
