@@ -243,3 +243,22 @@ export const LIVE_EVENTS = {
 
 export type LiveEventName = keyof typeof LIVE_EVENTS;
 export type LiveEvents = { [Name in LiveEventName]: Static<(typeof LIVE_EVENTS)[Name]> };
+
+// ——— window.HilalChat.state() ———
+
+/**
+ * What `window.HilalChat.state()` returns: a read-only snapshot for host pages and tests; it never
+ * holds a token or a credential.
+ */
+export interface WidgetState {
+  readonly initialized: boolean;
+  readonly identity: IdentitySource;
+  /** The name the server knows for this session (verified or self-reported), if any. */
+  readonly name: string | null;
+  readonly open: boolean;
+  /** Bot and agent messages that arrived while the panel was closed. */
+  readonly unread: number;
+  /** Whether the live event stream is connected. */
+  readonly connected: boolean;
+  readonly messages: number;
+}

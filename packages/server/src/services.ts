@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
 import { type BotCounters, createBotCounters } from './bots/bot-counters.js';
+import {
+  createWidgetSecretService,
+  type WidgetSecretService,
+} from './bots/widget-secret-service.js';
 import { botSecretsChannel } from './chat/chat-events.js';
 import type { Config } from './config.js';
 import { type Dialect, openDatabase } from './db/database.js';
@@ -9,10 +13,6 @@ import { createSigningKeys, type SigningKeys } from './identity/signing-keys.js'
 import { createWidgetSessions, type WidgetSessions } from './identity/widget-sessions.js';
 import { loadMasterKey } from './secrets/master-key.js';
 import { createSecretCipher } from './secrets/secret-cipher.js';
-import {
-  createWidgetSecretService,
-  type WidgetSecretService,
-} from './secrets/widget-secret-service.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { createRedisStore } from './store/redis-store.js';
 import type { Store } from './store/store.js';

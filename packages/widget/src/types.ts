@@ -1,8 +1,8 @@
 // The public surface of chat_v3.js (SPEC §5): what a host page may call on `window.HilalChat`.
-import type { IdentitySource } from '@hilal/contract/widget-api';
+import type { IdentitySource, WidgetState } from '@hilal/contract/widget-api';
 
 /** Who the visitor is, as far as the server has decided (SPEC §2). */
-export type { IdentitySource };
+export type { IdentitySource, WidgetState };
 
 /** Returns a fresh token from the host's backend, or nothing when the user is signed out. */
 export type UserTokenProvider = () =>
@@ -24,20 +24,6 @@ export interface InitOptions {
   readonly userTokenProvider?: UserTokenProvider | undefined;
   /** The Hilal server; defaults to the origin chat_v3.js was loaded from. */
   readonly serverUrl?: string | undefined;
-}
-
-/** A read-only snapshot for host pages and tests; never holds a token or a credential. */
-export interface WidgetState {
-  readonly initialized: boolean;
-  readonly identity: IdentitySource;
-  /** The name the server knows for this session (verified or self-reported), if any. */
-  readonly name: string | null;
-  readonly open: boolean;
-  /** Bot and agent messages that arrived while the panel was closed. */
-  readonly unread: number;
-  /** Whether the live event stream is connected. */
-  readonly connected: boolean;
-  readonly messages: number;
 }
 
 export interface HilalChatApi {

@@ -3,7 +3,7 @@ import { ErrorBody } from '@hilal/contract';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { type AdminAuthDeps, adminAuth } from '../accounts/admin-auth.js';
-import type { WidgetSecretService } from '../secrets/widget-secret-service.js';
+import type { WidgetSecretService } from './widget-secret-service.js';
 
 export interface BotsDeps extends AdminAuthDeps {
   readonly secrets: WidgetSecretService;

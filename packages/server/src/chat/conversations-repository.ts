@@ -1,5 +1,10 @@
-import type { Kysely } from 'kysely';
-import type { ConversationStatus, Database, IdentityState } from '../db/schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type {
+  ConversationStatus,
+  ConversationsTable,
+  Database,
+  IdentityState,
+} from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
 import { newId } from '../ids.js';
 
@@ -12,12 +17,7 @@ export interface Conversation {
 
 const COLUMNS = ['id', 'contact_id', 'status', 'identity'] as const;
 
-function toConversation(row: {
-  id: string;
-  contact_id: string;
-  status: ConversationStatus;
-  identity: IdentityState;
-}) {
+function toConversation(row: Pick<Selectable<ConversationsTable>, (typeof COLUMNS)[number]>) {
   return { id: row.id, contactId: row.contact_id, status: row.status, identity: row.identity };
 }
 

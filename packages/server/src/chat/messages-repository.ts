@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database, IdentityState, MessageAuthor } from '../db/schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, IdentityState, MessageAuthor, MessagesTable } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
 import { newId } from '../ids.js';
 
@@ -26,16 +26,7 @@ const COLUMNS = [
   'created_at',
 ] as const;
 
-type Row = {
-  seq: number;
-  id: string;
-  conversation_id: string;
-  client_message_id: string | null;
-  author: MessageAuthor;
-  text: string;
-  identity_source: IdentityState;
-  created_at: number;
-};
+type Row = Pick<Selectable<MessagesTable>, (typeof COLUMNS)[number]>;
 
 function toMessage(row: Row): ChatMessage {
   return {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { deriveKey } from '../secrets/aead.js';
-import type { SecretCipher } from '../secrets/secret-cipher.js';
+import { type SecretCipher, secretContext } from '../secrets/secret-cipher.js';
 import { hmacKeyOf } from '../secrets/widget-secret.js';
 import { findSigningSecret } from '../secrets/widget-secrets-repository.js';
 
@@ -104,11 +104,6 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
     if (oldest !== undefined) map.delete(oldest);
   }
   map.set(key, value);
-}
-
-/** The associated data that binds a secret's ciphertext to its bot and row. */
-export function secretContext(chatbotId: string, secretId: string): string {
-  return `widget-secret:${chatbotId}:${secretId}`;
 }
 
 // A keyed fingerprint: it tells sessions apart when the environment secret changes, without

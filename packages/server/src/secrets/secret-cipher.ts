@@ -51,3 +51,8 @@ function readCiphertext(text: string, key: Buffer, masterKey: Buffer): [Buffer, 
   }
   throw new Error('unrecognised ciphertext format');
 }
+
+/** The associated data that binds a secret's ciphertext to its bot and row. */
+export function secretContext(chatbotId: string, secretId: string): string {
+  return `widget-secret:${chatbotId}:${secretId}`;
+}

@@ -2,18 +2,9 @@
 // no DOM lib, so the few browser globals these tests use are described here: types only, erased
 // before the functions are sent to the page.
 
-export type IdentitySource = 'anonymous' | 'self-reported' | 'verified';
+import type { IdentitySource, WidgetState } from '@hilal/contract';
 
-/** Mirrors `WidgetState` in packages/widget/src/types.ts. */
-export interface WidgetState {
-  readonly initialized: boolean;
-  readonly identity: IdentitySource;
-  readonly name: string | null;
-  readonly open: boolean;
-  readonly unread: number;
-  readonly connected: boolean;
-  readonly messages: number;
-}
+export type { IdentitySource, WidgetState };
 
 interface HilalChatGlobal {
   init(options: { organizationId: string; botId: string }): Promise<void>;

@@ -4,6 +4,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Harness, NO_CHROMIUM, startHarness, TEST_OPTIONS } from './harness.js';
 
+type WidgetPage = Awaited<ReturnType<Harness['open']>>;
+
+/** The page verified its token: 200 with exactly these claims, and the widget says verified. */
+async function expectVerified(w: WidgetPage, claims: { sub: string; name: string }) {
+  const verify = await w.net.response('POST', '/api/widget/verify-jwt');
+  assert.equal(verify.status(), 200);
+  const body = await verify.json();
+  assert.equal(body.verified, true);
+  assert.deepEqual(body.claims, claims);
+  await w.waitForState({ identity: 'verified', name: claims.name });
+  return { verify, session: body.session as string };
+}
+
 describe('widget identity in a browser', { skip: NO_CHROMIUM }, () => {
   let h: Harness;
   before(async () => {
@@ -21,13 +34,8 @@ describe('widget identity in a browser', { skip: NO_CHROMIUM }, () => {
         h.hostPage(`<p>Welcome back</p>${h.scriptTag({ 'user-token': token })}`),
       );
       try {
-        const verify = await w.net.response('POST', '/api/widget/verify-jwt');
-        assert.equal(verify.status(), 200);
-        const body = await verify.json();
-        assert.equal(body.verified, true);
-        assert.deepEqual(body.claims, claims);
+        const { verify, session } = await expectVerified(w, claims);
         assert.equal(verify.request().headers()['content-type'], 'text/plain;charset=UTF-8');
-        await w.waitForState({ identity: 'verified', name: claims.name });
 
         const greeting = await w.send('Hello');
         assert.match(greeting.reply, /Nour Haddad/);
@@ -46,7 +54,7 @@ describe('widget identity in a browser', { skip: NO_CHROMIUM }, () => {
 
         // Tokens never in URLs (SPEC §5), nor the session credential (docs/widget-api.md).
         assert.ok(w.net.exchanges.length > 0);
-        w.net.assertNotInUrls([token, body.session]);
+        w.net.assertNotInUrls([token, session]);
         assert.equal(w.net.calls('/api/widget/verify-jwt').length, 1, 'verified once');
         w.assertNoPageErrors();
       } finally {
@@ -62,12 +70,7 @@ describe('widget identity in a browser', { skip: NO_CHROMIUM }, () => {
       const claims = { sub: 'user-2', name: 'Sami Aziz' };
       const w = await h.open(h.hostPage(h.initScript({ userToken: h.token(claims) })));
       try {
-        const verify = await w.net.response('POST', '/api/widget/verify-jwt');
-        assert.equal(verify.status(), 200);
-        const body = await verify.json();
-        assert.equal(body.verified, true);
-        assert.deepEqual(body.claims, claims);
-        await w.waitForState({ identity: 'verified', name: claims.name });
+        await expectVerified(w, claims);
 
         const { reply, sent } = await w.send('Good morning');
         assert.match(reply, /Sami Aziz/);

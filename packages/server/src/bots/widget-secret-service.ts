@@ -1,17 +1,16 @@
 import type { Kysely } from 'kysely';
-import { findChatbot } from '../bots/chatbots-repository.js';
 import type { Database } from '../db/schema.js';
 import { HilalError } from '../errors.js';
-import { secretContext } from '../identity/signing-keys.js';
 import { newId } from '../ids.js';
-import type { SecretCipher } from './secret-cipher.js';
-import { generateWidgetSecret, maskedPreview, previewTail } from './widget-secret.js';
+import { type SecretCipher, secretContext } from '../secrets/secret-cipher.js';
+import { generateWidgetSecret, maskedPreview, previewTail } from '../secrets/widget-secret.js';
 import {
   activatePendingSecret,
   findSecretsForStatus,
   insertPendingSecret,
   retireActiveSecret,
-} from './widget-secrets-repository.js';
+} from '../secrets/widget-secrets-repository.js';
+import { findChatbot } from './chatbots-repository.js';
 
 export type SecretState = 'own' | 'environment' | 'not_configured';
 
