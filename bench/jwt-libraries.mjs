@@ -1,5 +1,5 @@
 // `npm run bench:jwt-libraries`: the HS256 verification step alone, in one process, three ways:
-// Hilal's own verifier (node:crypto HMAC, SPEC §4 order), jose's compactVerify + claim checks,
+// Hilal's own verifier (node:crypto HMAC, docs/contract.md §4 order), jose's compactVerify + claim checks,
 // and fast-jwt's createVerifier. Also prints how each library reports each failure, which is
 // why Hilal's reasons come from its own rules rather than from a library's errors.
 import { createHmac } from 'node:crypto';

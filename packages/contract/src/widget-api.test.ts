@@ -72,7 +72,7 @@ describe('the widget API schemas (docs/widget-api.md)', () => {
     assert.equal(Value.Check(VerifyFailedResponse, { ...failed, detail: 'unknown' }), false);
   });
 
-  it('lists exp_too_far, SPEC §4’s code for an exp more than 366 days ahead', () => {
+  it('lists exp_too_far, docs/contract.md §4’s code for an exp more than 366 days ahead', () => {
     assert.ok(VERIFY_DETAILS.includes('exp_too_far'));
   });
 

@@ -15,7 +15,7 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
 
 // ——— Shared parts ———
 
-/** Who the visitor is, as far as the server has decided (SPEC §2). */
+/** Who the visitor is, as far as the server has decided (docs/contract.md §2). */
 export const IdentitySource = Type.Union([
   Type.Literal('anonymous'),
   Type.Literal('self-reported'),
@@ -99,10 +99,10 @@ export const WidgetSessionResponse = Type.Object(
 );
 export type WidgetSessionResponse = Static<typeof WidgetSessionResponse>;
 
-// ——— POST /api/widget/verify-jwt (SPEC §4) ———
+// ——— POST /api/widget/verify-jwt (docs/contract.md §4) ———
 
 /**
- * Every `reason` of a failed verification (SPEC §4). The server's table in
+ * Every `reason` of a failed verification (docs/contract.md §4). The server's table in
  * `identity/verify-reasons.ts` gives each its status and meaning. Codes are never reused.
  */
 export const VERIFY_REASONS = [
@@ -151,7 +151,7 @@ export const VerifyJwtBody = Type.Object({
 });
 export type VerifyJwtBody = Static<typeof VerifyJwtBody>;
 
-/** 200. `claims` can only ever hold `sub`, `name` and `email` (SPEC §4). */
+/** 200. `claims` can only ever hold `sub`, `name` and `email` (docs/contract.md §4). */
 export const VerifiedResponse = Type.Object(
   {
     verified: Type.Literal(true),
@@ -219,7 +219,7 @@ export type TypingEvent = Static<typeof TypingEvent>;
 export const DeltaEvent = Type.Object({ replyId: Type.String(), text: Type.String() }, closed);
 export type DeltaEvent = Static<typeof DeltaEvent>;
 
-/** Sent just before the stream closes because its session stopped being valid (SPEC §10). */
+/** Sent just before the stream closes because its session stopped being valid (docs/contract.md §10). */
 export const SessionEndedEvent = Type.Object(
   {
     reason: Type.Union([

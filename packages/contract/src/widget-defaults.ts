@@ -1,4 +1,4 @@
-// What a bot looks like until its admins change it (SPEC §5 appearance): the server answers
+// What a bot looks like until its admins change it (docs/contract.md §5 appearance): the server answers
 // `GET /api/widget/config` with these for a bot with no settings, and chat_v3.js shows them when
 // it cannot reach the server. Plain values and nothing imported, so the widget bundles only
 // these few strings (docs/widget-api.md "The contract package").

@@ -60,7 +60,7 @@ export async function buildApp(
   const { config, db, store, now, sessions, signingKeys, counters } = services;
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logStream),
-    // SPEC §4: the client IP is the socket's peer, or what a listed proxy reports.
+    // docs/contract.md §4: the client IP is the socket's peer, or what a listed proxy reports.
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
@@ -68,7 +68,7 @@ export async function buildApp(
     // logs per request, so requests share the app's logger; errors still carry the request id.
     childLoggerFactory: (logger, bindings, childOptions) =>
       QUIET_LEVELS.has(logger.level) ? logger : logger.child(bindings, childOptions),
-    // SPEC §10: the router's and node's HTTP parser's errors get the error shape too.
+    // docs/contract.md §10: the router's and node's HTTP parser's errors get the error shape too.
     frameworkErrors,
     clientErrorHandler,
   });
@@ -78,7 +78,7 @@ export async function buildApp(
   installErrorHandler(app);
   rejectNulCharacters(app);
 
-  // SPEC §6: the built-in responder answers out of the box, and whenever a model fails.
+  // docs/contract.md §6: the built-in responder answers out of the box, and whenever a model fails.
   const builtin = createBuiltinResponder();
   const responder =
     options.responder ?? (config.llm ? createOpenAiResponder(config.llm, builtin) : builtin);

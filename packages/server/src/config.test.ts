@@ -17,7 +17,7 @@ function configError(env: Record<string, string>): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
-describe('loadConfig (SPEC §8)', () => {
+describe('loadConfig (docs/contract.md §8)', () => {
   it('has the documented defaults', () => {
     const config = loadConfig({}, '/srv/hilal');
     assert.equal(config.port, 3000);
@@ -92,7 +92,7 @@ describe('loadConfig (SPEC §8)', () => {
   });
 });
 
-describe('HILAL_TRUSTED_PROXIES (SPEC §8): what Fastify would crash on is refused, naming the variable', () => {
+describe('HILAL_TRUSTED_PROXIES (docs/contract.md §8): what Fastify would crash on is refused, naming the variable', () => {
   // Each of these is what Fastify's trustProxy (proxy-addr) takes and matches as written.
   const accepted = [
     '10.0.0.0/8',

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 
 /**
- * The server's configuration, read once from the environment (SPEC §8), validated and frozen.
+ * The server's configuration, read once from the environment (docs/contract.md §8), validated and frozen.
  * Nothing else in the server reads `process.env`; tests build a `Config` with `loadConfig({...})`.
  */
 export interface Config {
@@ -14,7 +14,7 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** 32 bytes, from `HILAL_MASTER_KEY`; undefined means "use the key file in dataDir". */
   readonly masterKey: Buffer | undefined;
-  /** The single-tenant fallback secret; its UTF-8 bytes are the HMAC key (SPEC §3). */
+  /** The single-tenant fallback secret; its UTF-8 bytes are the HMAC key (docs/contract.md §3). */
   readonly widgetJwtHmacSecret: string | undefined;
   readonly clockToleranceS: number;
   readonly publicUrl: string | undefined;
@@ -57,7 +57,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * const config = loadConfig(process.env); // throws ConfigError('PORT', 'must be …')
  */
 export function loadConfig(env: Env, cwd = process.cwd()): Config {
-  // SPEC §8: a variable set to the empty string counts as unset.
+  // docs/contract.md §8: a variable set to the empty string counts as unset.
   const get = (name: string): string | undefined => {
     const value = env[name];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
@@ -158,7 +158,7 @@ function parseLogLevel(raw: string | undefined): LogLevel {
 }
 
 /**
- * SPEC §8: addresses or CIDR ranges, checked here so that what Fastify's `trustProxy`
+ * docs/contract.md §8: addresses or CIDR ranges, checked here so that what Fastify's `trustProxy`
  * (@fastify/proxy-addr) would throw on at start is refused with the variable's name instead.
  * An IPv6 zone ID (`fe80::1%eth0`) is kept: Fastify then trusts that address on that interface
  * only. A `/0` range is refused: Fastify refuses it, and it would trust every client to name

@@ -6,7 +6,7 @@ import type { LogLevel } from './config.js';
 const UNMATCHED_ROUTE = '(unmatched)';
 
 /**
- * SPEC §10: a request is logged as its method, its route pattern (`/api/widget/config`,
+ * docs/contract.md §10: a request is logged as its method, its route pattern (`/api/widget/config`,
  * `/api/admin/conversations/:conversationId`) and its id, never its URL: a query string or a
  * path may hold a token. Fastify's own serializer logs the raw URL, the Host header and the
  * client's address.

@@ -161,7 +161,7 @@ for (const dialect of DIALECTS) {
         assert.equal(status.rotatedBy, 'cli');
         const signing = await signingKeys.resolve(orgId, botId);
         assert.deepEqual(signing?.key, Buffer.from(secret, 'utf8'));
-        // SPEC §3: encrypted at rest; the plaintext is nowhere in the table.
+        // docs/contract.md §3: encrypted at rest; the plaintext is nowhere in the table.
         const rows = await db.selectFrom('widget_secrets').selectAll().execute();
         assert.ok(rows.length > 0);
         assert.ok(!JSON.stringify(rows).includes(secret));
@@ -215,7 +215,7 @@ for (const dialect of DIALECTS) {
 }
 
 describe('hilal command line: usage and errors (SQLite)', () => {
-  it('--help lists every command of SPEC §9 on stdout', async (t) => {
+  it('--help lists every command of docs/contract.md §9 on stdout', async (t) => {
     const env = await freshDatabase(t, 'sqlite');
     const run = await runHilal(['--help'], env.env());
     assert.equal(run.code, 0);

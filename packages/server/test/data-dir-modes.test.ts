@@ -16,7 +16,7 @@ function modes(dir: string): string[] {
   return [`. 0${(fs.statSync(dir).mode & 0o777).toString(8)}`, ...entries.sort()];
 }
 
-/** What SPEC §10 asks: the folder 0700 and every file in it 0600. */
+/** What docs/contract.md §10 asks: the folder 0700 and every file in it 0600. */
 function assertPrivate(dir: string): void {
   const seen = modes(dir);
   const expected = seen.map((entry) =>
@@ -45,7 +45,7 @@ async function openWriteAndCheck(dataDir: string, env: Record<string, string> = 
 }
 
 for (const umask of [0o022, 0o000]) {
-  describe(`HILAL_DATA_DIR is readable by its owner alone (SPEC §10), umask 0${umask.toString(8)}`, () => {
+  describe(`HILAL_DATA_DIR is readable by its owner alone (docs/contract.md §10), umask 0${umask.toString(8)}`, () => {
     let root: string;
     let previousUmask: number;
     beforeEach(() => {

@@ -8,7 +8,7 @@ import { buildApp } from '../src/app.js';
 import { ERROR_CODES, type ErrorCode, errorBody } from '../src/errors.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-// What an attacker puts in the request; no response or log line may echo it (SPEC §10).
+// What an attacker puts in the request; no response or log line may echo it (docs/contract.md §10).
 const MARKER = 'eyJhbGciOiJIUzI1NiJ9.echo-marker';
 
 /** Sends raw bytes on a fresh connection and returns everything the server wrote back. */
@@ -108,7 +108,7 @@ const INJECTED: Array<
   ],
 ];
 
-describe('framework errors have the error shape and never echo the request (SPEC §10)', () => {
+describe('framework errors have the error shape and never echo the request (docs/contract.md §10)', () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp('sqlite', { LOG_LEVEL: 'trace' }, {});

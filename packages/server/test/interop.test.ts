@@ -150,7 +150,7 @@ for (const dialect of DIALECTS) {
       const options = { algorithm: 'HS256', expiresIn: '10m' } as const;
       const res = await verify(fallbackBot, jwt.sign(claims, ENV_SECRET, options));
       assert.equal(res.statusCode, 200, res.body);
-      // SPEC §3: a bot's own secret always takes precedence over WIDGET_JWT_HMAC_SECRET.
+      // docs/contract.md §3: a bot's own secret always takes precedence over WIDGET_JWT_HMAC_SECRET.
       const refused = await verify(bot, jwt.sign(claims, ENV_SECRET, options));
       assert.equal(refused.statusCode, 401);
       assert.deepEqual(refused.json(), {

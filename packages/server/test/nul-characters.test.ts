@@ -9,7 +9,7 @@ import { WidgetClient } from './support/widget-client.js';
 
 // Regression (attack review, weakness 5): U+0000 gave 500 on PostgreSQL (a message, a verified
 // sub or name carried over, a sign-in email, %00 in an admin path parameter); SQLite took them.
-// SPEC §10: 400 everywhere (a claim holding it is `malformed`), and nothing stored is harmed.
+// docs/contract.md §10: 400 everywhere (a claim holding it is `malformed`), and nothing stored is harmed.
 
 for (const dialect of DIALECTS) {
   describe(`U+0000 is refused with 400, never a 500 (${dialect})`, () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-describe('NODE_ENV=production: HTTPS only (SPEC §8)', () => {
+describe('NODE_ENV=production: HTTPS only (docs/contract.md §8)', () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp('sqlite', {

@@ -33,7 +33,7 @@ interface LogLine {
 }
 
 for (const level of ['info', 'trace']) {
-  describe(`request logs carry the route pattern, never the raw URL (SPEC §10, LOG_LEVEL=${level})`, () => {
+  describe(`request logs carry the route pattern, never the raw URL (docs/contract.md §10, LOG_LEVEL=${level})`, () => {
     let t: TestApp;
     before(async () => {
       t = await startTestApp('sqlite', { LOG_LEVEL: level });

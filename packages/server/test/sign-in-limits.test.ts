@@ -14,7 +14,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 const REDIS_URL = process.env.HILAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const FIFTEEN_MINUTES_MS = 15 * 60_000;
 
-// SPEC §10: past 10 failures in 15 minutes, per email and per client IP, every attempt is refused.
+// docs/contract.md §10: past 10 failures in 15 minutes, per email and per client IP, every attempt is refused.
 async function failTenTimes(
   app: FastifyInstance,
   email: (i: number) => string,

@@ -5,7 +5,7 @@ import { PASSWORD, seedUser, signIn } from './support/sign-in.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 for (const dialect of DIALECTS) {
-  // SPEC §10: PostgreSQL cannot store U+0000, and the email reached its query: a 500.
+  // docs/contract.md §10: PostgreSQL cannot store U+0000, and the email reached its query: a 500.
   describe(`a NUL in the sign-in email is a 400, never a 500 (${dialect})`, () => {
     let t: TestApp;
 

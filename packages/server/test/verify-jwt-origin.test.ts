@@ -8,7 +8,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 // Regression (attack review, weakness 6): verify-jwt ignored the bot's allowed origins, so a page
 // on a foreign origin got a verified session while the config and chat routes refused it.
-// SPEC §4: 403 `origin_not_allowed`, after 413, 400 and 404.
+// docs/contract.md §4: 403 `origin_not_allowed`, after 413, 400 and 404.
 
 const ALLOWED = 'https://shop.example';
 

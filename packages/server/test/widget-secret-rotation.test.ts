@@ -110,7 +110,7 @@ for (const dialect of DIALECTS) {
       });
       assert.equal((await verify(tokenFor(newSecret))).statusCode, 200);
 
-      // The session that the old secret verified is no longer verified (SPEC §2).
+      // The session that the old secret verified is no longer verified (docs/contract.md §2).
       const stored = await t.services.sessions.find(session, Date.now());
       assert.ok(stored);
       const current = await t.services.signingKeys.resolve(bot.orgId, bot.botId);

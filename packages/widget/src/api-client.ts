@@ -1,5 +1,5 @@
 // The HTTP calls of docs/widget-api.md. Every /api/chat/… request says what the widget believes
-// about its identity, and every answer's header says what the server decided (SPEC §2).
+// about its identity, and every answer's header says what the server decided (docs/contract.md §2).
 
 import type {
   PostMessageBody,
@@ -139,7 +139,7 @@ export function createApiClient(options: ApiClientOptions) {
         return grant;
       } catch (error) {
         if (error instanceof HttpError && error.status === 401) {
-          // The reason is a fixed code (SPEC §4), never the token: safe to show the host's devs.
+          // The reason is a fixed code (docs/contract.md §4), never the token: safe to show the host's devs.
           console.warn(
             `Hilal chat: identity not verified (${error.code ?? 'unknown'}); chatting anonymously.`,
           );

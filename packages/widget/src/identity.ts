@@ -1,4 +1,4 @@
-// Who the visitor is, and the widget session that says so (SPEC §2, §5). Every change runs in
+// Who the visitor is, and the widget session that says so (docs/contract.md §2, §5). Every change runs in
 // one queue, so a sign-in, a token refresh and a logout can never interleave.
 import { type ApiClient, isTransient } from './api-client.js';
 import { backoffDelay } from './backoff.js';
@@ -17,7 +17,7 @@ export interface User {
 export interface IdentityOptions {
   readonly api: ApiClient;
   readonly storage: WidgetStorage;
-  /** SPEC §5: a token goes only to an https server, or to localhost. */
+  /** docs/contract.md §5: a token goes only to an https server, or to localhost. */
   readonly tokenAllowed: boolean;
   /** The previous visitor's conversation must disappear now (another user, or logout). */
   readonly onForget: () => void;
@@ -104,7 +104,7 @@ export class Identity {
     return this.#recovering;
   }
 
-  /** The server's decision from a response header (SPEC §2): it wins over the widget's belief. */
+  /** The server's decision from a response header (docs/contract.md §2): it wins over the widget's belief. */
   adopt(source: IdentitySource, session: string | null): void {
     if (session !== this.session || source === this.source) return;
     const lost = this.source === 'verified';
@@ -138,7 +138,7 @@ export class Identity {
       }
       const grant = await this.#retry(() => api.verify(token, this.session)).catch(() => undefined);
       if (grant) return this.#apply(grant);
-      // SPEC §2: a token that fails leaves the visitor anonymous. A failed refresh keeps the
+      // docs/contract.md §2: a token that fails leaves the visitor anonymous. A failed refresh keeps the
       // session, which the server itself turns anonymous at `exp`.
       if (refreshing && this.#expiresAt !== undefined) {
         this.#providerDeclined = true;
@@ -175,7 +175,7 @@ export class Identity {
   /** Forgets the identity and this browser's conversation, locally and (best effort) on the server. */
   async #forget(waitForServer: boolean): Promise<void> {
     const previous = this.session;
-    // The ending session's own logout call says what that session was (SPEC §2), not 'anonymous'.
+    // The ending session's own logout call says what that session was (docs/contract.md §2), not 'anonymous'.
     const belief = this.source;
     clearTimeout(this.#timer);
     this.#expiresAt = undefined;

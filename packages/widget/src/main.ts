@@ -1,4 +1,4 @@
-// The entry point of chat_v3.js: defines `window.HilalChat` (SPEC §5) and starts the widget
+// The entry point of chat_v3.js: defines `window.HilalChat` (docs/contract.md §5) and starts the widget
 // from the script tag's data attributes when it has them.
 import { ChatWidget } from './chat-widget.js';
 import { optionsFromScript, resolveOptions } from './options.js';
@@ -12,7 +12,7 @@ declare global {
 
 // Read while this script runs: `document.currentScript` is null once it has finished.
 const script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
-/** SPEC §5: the server is, by default, where chat_v3.js was loaded from. */
+/** docs/contract.md §5: the server is, by default, where chat_v3.js was loaded from. */
 const defaultServerUrl = script?.src ? new URL(script.src).origin : location.origin;
 
 let widget: ChatWidget | undefined;

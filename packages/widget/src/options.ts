@@ -73,13 +73,13 @@ function normalizeServerUrl(value: string): string {
   return (url.origin + url.pathname).replace(/\/+$/, '');
 }
 
-/** SPEC §5: a token goes only to an https server, or to localhost / 127.0.0.1. */
+/** docs/contract.md §5: a token goes only to an https server, or to localhost / 127.0.0.1. */
 export function canSendToken(serverUrl: string): boolean {
   const { protocol, hostname } = new URL(serverUrl);
   return protocol === 'https:' || hostname === 'localhost' || hostname === '127.0.0.1';
 }
 
-/** The options a `<script data-org-id data-bot-id …>` tag carries (SPEC §5). */
+/** The options a `<script data-org-id data-bot-id …>` tag carries (docs/contract.md §5). */
 export function optionsFromScript(script: HTMLScriptElement): InitOptions | undefined {
   const data = script.dataset;
   if (data.orgId === undefined && data.botId === undefined) return undefined;

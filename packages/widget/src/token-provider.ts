@@ -1,4 +1,4 @@
-// Calls the host's `userTokenProvider` (SPEC §5). It is the host's code: it may throw, hang, or
+// Calls the host's `userTokenProvider` (docs/contract.md §5). It is the host's code: it may throw, hang, or
 // return anything, and none of that may stop the chat.
 import type { UserTokenProvider } from './types.js';
 

@@ -1,4 +1,4 @@
-// When to ask the host for a fresh token (SPEC §2: a verified session lasts until the token's
+// When to ask the host for a fresh token (docs/contract.md §2: a verified session lasts until the token's
 // `exp`). The widget reads the payload only to plan: it never trusts it, the server verifies.
 import { isObject } from './wire.js';
 
@@ -10,7 +10,7 @@ export interface TokenHints {
 
 /**
  * Reads `sub` and `exp` from a compact JWS without verifying it. `sub` is normalized like the
- * server does (SPEC §4 rule 4: a safe integer is kept as its decimal string).
+ * server does (docs/contract.md §4 rule 4: a safe integer is kept as its decimal string).
  *
  * @example decodeTokenHints(token) // { sub: 'user-42', exp: 1767225600 }
  */

@@ -1,7 +1,7 @@
-// The public surface of chat_v3.js (SPEC §5): what a host page may call on `window.HilalChat`.
+// The public surface of chat_v3.js (docs/contract.md §5): what a host page may call on `window.HilalChat`.
 import type { IdentitySource, WidgetState } from '@hilal/contract/widget-api';
 
-/** Who the visitor is, as far as the server has decided (SPEC §2). */
+/** Who the visitor is, as far as the server has decided (docs/contract.md §2). */
 export type { IdentitySource, WidgetState };
 
 /** Returns a fresh token from the host's backend, or nothing when the user is signed out. */

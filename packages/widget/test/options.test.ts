@@ -73,7 +73,7 @@ describe('resolveOptions', () => {
   }
 });
 
-describe('canSendToken (SPEC §5)', () => {
+describe('canSendToken (docs/contract.md §5)', () => {
   test('https anywhere, plain http only to localhost and 127.0.0.1', () => {
     assert.equal(canSendToken('https://chat.example.com'), true);
     assert.equal(canSendToken('http://localhost:3000'), true);

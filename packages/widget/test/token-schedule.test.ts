@@ -14,7 +14,7 @@ describe('decodeTokenHints', () => {
     });
   });
 
-  test('an integer sub is kept as its decimal string, like the server does (SPEC §4 rule 4)', () => {
+  test('an integer sub is kept as its decimal string, like the server does (docs/contract.md §4 rule 4)', () => {
     assert.deepEqual(decodeTokenHints(token({ sub: 42 })), { sub: '42' });
   });
 

@@ -38,8 +38,8 @@ const User = Type.Object(
 const UserResponse = Type.Object({ user: User }, closed);
 
 /**
- * Dashboard accounts (SPEC §7): sign-in, sign-out and who is signed in. The whole scope takes
- * JSON bodies only and refuses state-changing requests from another site (SPEC §10), so that a
+ * Dashboard accounts (docs/contract.md §7): sign-in, sign-out and who is signed in. The whole scope takes
+ * JSON bodies only and refuses state-changing requests from another site (docs/contract.md §10), so that a
  * cross-site form can neither sign a browser in as someone else nor out.
  */
 export const accountsPlugin: FastifyPluginAsync<AccountsDeps> = async (app, deps) => {

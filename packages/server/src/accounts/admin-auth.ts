@@ -22,7 +22,7 @@ export interface AdminAuthDeps {
 }
 
 /**
- * A preHandler that admits the signed-in dashboard user holding one of `roles` (SPEC §7: owners
+ * A preHandler that admits the signed-in dashboard user holding one of `roles` (docs/contract.md §7: owners
  * and admins manage chatbots, every role works the inbox) and sets `request.admin`. It refuses,
  * in this order: a state-changing request from a foreign `Origin` (403 `foreign_origin`), no
  * valid `hilal_admin` session (401 `unauthorized`), a non-GET request without `X-Hilal-CSRF: 1`

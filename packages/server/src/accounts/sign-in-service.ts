@@ -7,7 +7,7 @@ import { deleteAdminSession, issueAdminSession } from './admin-sessions.js';
 import { verifyPassword } from './password-hash.js';
 import { findUserByEmail } from './users-repository.js';
 
-// SPEC §10: past 10 failures in 15 minutes, for one email or from one client IP, every attempt
+// docs/contract.md §10: past 10 failures in 15 minutes, for one email or from one client IP, every attempt
 // is refused — the right password included, and before any hash is computed.
 const FAILURE_LIMIT = 10;
 const FAILURE_WINDOW_MS = 15 * 60_000;
@@ -47,7 +47,7 @@ export interface SignInService {
 }
 
 /**
- * Dashboard sign-in (SPEC §7) with its limits (SPEC §10), counted in the `Store` so that they
+ * Dashboard sign-in (docs/contract.md §7) with its limits (docs/contract.md §10), counted in the `Store` so that they
  * hold across instances.
  *
  * @example

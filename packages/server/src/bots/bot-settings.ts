@@ -1,6 +1,6 @@
 import { WIDGET_DEFAULTS } from '@hilal/contract/widget-defaults';
 
-/** A bot's widget settings (SPEC §5 appearance, allowed origins), parsed from its JSON column. */
+/** A bot's widget settings (docs/contract.md §5 appearance, allowed origins), parsed from its JSON column. */
 export interface BotSettings {
   readonly title: string;
   readonly color: string;

@@ -31,7 +31,7 @@ const GeneratedSecret = Type.Object({ secret: Type.String(), preview: Type.Strin
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
 /**
- * The Widget Security card's API (SPEC §3, §7): status, Regenerate (the full secret, once),
+ * The Widget Security card's API (docs/contract.md §3, §7): status, Regenerate (the full secret, once),
  * Save, Clear. Owners and admins only, always within the signed-in user's organization.
  */
 export const botsPlugin: FastifyPluginAsync<BotsDeps> = async (app, deps) => {

@@ -18,7 +18,7 @@ export const IDENTITY_HEADER = 'x-hilal-identity-source';
 /** Who is calling the chat API, as the server decided it. */
 export interface ChatCaller {
   readonly session: WidgetSession;
-  /** The server's own identity state for this request (SPEC §2). */
+  /** The server's own identity state for this request (docs/contract.md §2). */
   readonly identity: IdentityState;
   readonly botName: string;
   readonly settings: BotSettings;
@@ -45,7 +45,7 @@ const RANK: Record<IdentityState, number> = { anonymous: 0, 'self-reported': 1, 
  * The chat API's authentication, as a preHandler: the widget session in `Authorization`, its
  * bot's allowed origins, and the server's own identity state for the request. The widget's
  * `X-Hilal-Identity-Source` is only compared: a claim above what the session holds is counted as
- * a mismatch and otherwise ignored, never trusted and never an error (SPEC §2).
+ * a mismatch and otherwise ignored, never trusted and never an error (docs/contract.md §2).
  */
 export function chatAuth(deps: ChatAuthDeps): preHandlerAsyncHookHandler {
   return async function authenticateChat(request: FastifyRequest, reply: FastifyReply) {
@@ -74,7 +74,7 @@ export function chatAuth(deps: ChatAuthDeps): preHandlerAsyncHookHandler {
   };
 }
 
-/** A verified session is verified only while its token and its secret still hold (SPEC §2). */
+/** A verified session is verified only while its token and its secret still hold (docs/contract.md §2). */
 export async function currentIdentity(
   deps: Pick<ChatAuthDeps, 'signingKeys'>,
   session: WidgetSession,

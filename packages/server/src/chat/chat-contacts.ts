@@ -23,7 +23,7 @@ export function findCallerContactId(
 }
 
 /**
- * The contact a caller speaks as (SPEC §2): a verified caller is the bot's contact for that `sub`,
+ * The contact a caller speaks as (docs/contract.md §2): a verified caller is the bot's contact for that `sub`,
  * on any device; everyone else is this browser's contact. A verified session past its `exp` or
  * its secret is this browser again, so it no longer sees the verified history.
  */

@@ -19,7 +19,7 @@ import { findEmailAddress } from './responder/follow-up-email.js';
 import type { ReplyContext } from './responder/responder.js';
 import { visitorKeys } from './visitor-keys.js';
 
-/** SPEC §10: messages a visitor may send in a sliding minute, whatever session id it uses. */
+/** docs/contract.md §10: messages a visitor may send in a sliding minute, whatever session id it uses. */
 export const MESSAGES_PER_MINUTE = 30;
 
 export interface ChatServiceDeps {
@@ -45,7 +45,7 @@ export interface ChatService {
     caller: ChatCaller,
     input: { clientMessageId: string; text: string },
   ): Promise<{ message: ChatMessage; duplicate: boolean }>;
-  /** Ends every session of the caller's family, on every instance (SPEC §10). */
+  /** Ends every session of the caller's family, on every instance (docs/contract.md §10). */
   logout(caller: ChatCaller): Promise<void>;
 }
 
@@ -151,7 +151,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 }
 
 /**
- * What the responder may know of the caller (SPEC §6): verified claims as fact, and what an
+ * What the responder may know of the caller (docs/contract.md §6): verified claims as fact, and what an
  * unverified visitor said only as self-reported.
  */
 function replyIdentity(caller: ChatCaller): Pick<ReplyContext, 'verified' | 'selfReported'> {

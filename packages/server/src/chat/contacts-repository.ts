@@ -16,7 +16,7 @@ interface ContactKey {
 }
 
 /**
- * The contact of a verified user: one per bot and `sub`, whichever device they use (SPEC §2).
+ * The contact of a verified user: one per bot and `sub`, whichever device they use (docs/contract.md §2).
  * Name and email follow the latest verified claims.
  */
 export function upsertVerifiedContact(

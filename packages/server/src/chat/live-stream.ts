@@ -25,9 +25,9 @@ import { visitorKeys } from './visitor-keys.js';
 export type SessionEndedReason = 'logout' | 'secret_changed' | 'expired' | 'max_age';
 
 export interface LiveStreamLimits {
-  /** SPEC §10: open streams per visitor, across instances. */
+  /** docs/contract.md §10: open streams per visitor, across instances. */
   readonly maxPerVisitor: number;
-  /** SPEC §10: a stream lives at most this long (the widget reconnects). */
+  /** docs/contract.md §10: a stream lives at most this long (the widget reconnects). */
   readonly maxAgeMs: number;
   /** How often a stream pings and re-checks its session, besides the events that wake it. */
   readonly checkMs: number;
@@ -61,7 +61,7 @@ export interface LiveStreams {
  * first; events arriving meanwhile are held back and deduplicated, so a reconnect neither loses
  * nor repeats a message.
  *
- * A stream lives only as long as its session (SPEC §10): a logout (announced on the family's
+ * A stream lives only as long as its session (docs/contract.md §10): a logout (announced on the family's
  * channel), a secret saved or cleared (the bot's channel), the token's `exp` and the hour's
  * limit each end it with `session_ended`. Channels carry the news across instances; the periodic
  * check also catches a change made where no channel reaches (the command line without Redis).

@@ -54,7 +54,7 @@ export interface NewMessage {
 
 /**
  * Stores a message once: a second insert with the same conversation and client message id
- * returns the stored message instead (a retried send, SPEC: never lose or double a message).
+ * returns the stored message instead (a retried send, docs/contract.md: never lose or double a message).
  */
 export async function insertMessage(
   db: Kysely<Database>,

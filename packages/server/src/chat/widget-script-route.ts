@@ -14,7 +14,7 @@ export function widgetScriptPath(): string | undefined {
 }
 
 /**
- * `GET /chat_v3.js` (SPEC §5). Read once at start; served with a strong ETag and a short
+ * `GET /chat_v3.js` (docs/contract.md §5). Read once at start; served with a strong ETag and a short
  * max-age, so a new release reaches pages within minutes while repeat loads cost a 304.
  */
 export function registerWidgetScript(app: FastifyInstance): void {

@@ -2,7 +2,7 @@ import { requireOption, requireText } from './args.js';
 import type { CliCommand } from './command.js';
 import { MAX_NAME_LENGTH } from './org-command.js';
 
-/** `hilal bot create --org ORG --name N` (SPEC §9). */
+/** `hilal bot create --org ORG --name N` (docs/contract.md §9). */
 export const botCreateCommand: CliCommand = {
   words: ['bot', 'create'],
   usage: 'bot create --org ORG --name NAME',

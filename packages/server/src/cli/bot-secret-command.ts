@@ -4,7 +4,7 @@ import type { CliCommand } from './command.js';
 export const CLI_ACTOR = 'cli';
 
 /**
- * `hilal bot secret regenerate BOT`: Regenerate and Save at once (SPEC §3, §9). The new secret is
+ * `hilal bot secret regenerate BOT`: Regenerate and Save at once (docs/contract.md §3, §9). The new secret is
  * printed here, once; tokens signed with the old one fail from the moment this returns.
  */
 export const botSecretRegenerateCommand: CliCommand = {
@@ -43,7 +43,7 @@ export const botSecretClearCommand: CliCommand = {
     return withServices(config, async ({ db, secrets }) => {
       const bot = await requireChatbot(db, botId);
       const status = await secrets.clear(bot.organization_id, bot.id);
-      // SPEC §9 prints exactly this: the bot's own secret is gone. The fallback is worth a note.
+      // docs/contract.md §9 prints exactly this: the bot's own secret is gone. The fallback is worth a note.
       if (status.state === 'environment') {
         io.stderr(
           'hilal: note: WIDGET_JWT_HMAC_SECRET is set, so this bot now verifies tokens with it\n',

@@ -30,7 +30,7 @@ export interface CliContext {
 export type CommandOutput = object | string | undefined;
 
 /**
- * One command of SPEC §9, described as data: `main` dispatches, parses and prints help from it.
+ * One command of docs/contract.md §9, described as data: `main` dispatches, parses and prints help from it.
  * A command imports the data layer inside `run`, so that `--help`, usage errors and `token`
  * answer without loading the database drivers (about a third of a second).
  */

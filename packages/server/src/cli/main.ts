@@ -14,7 +14,7 @@ import { userCreateCommand } from './user-command.js';
 
 export type { CliIo } from './command.js';
 
-/** SPEC §9, in the order `--help` lists them. */
+/** docs/contract.md §9, in the order `--help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   migrateCommand,
@@ -44,7 +44,7 @@ const processIo: CliIo = {
 };
 
 /**
- * `npx hilal <command>` (SPEC §9). Returns the exit code; never exits the process itself, so
+ * `npx hilal <command>` (docs/contract.md §9). Returns the exit code; never exits the process itself, so
  * tests can call it in-process with their own `env` and `io`.
  *
  * @example

@@ -4,7 +4,7 @@ import type { CliCommand } from './command.js';
 
 export const MAX_NAME_LENGTH = 200;
 
-/** `hilal org create --name N` (SPEC §9). */
+/** `hilal org create --name N` (docs/contract.md §9). */
 export const orgCreateCommand: CliCommand = {
   words: ['org', 'create'],
   usage: 'org create --name NAME',

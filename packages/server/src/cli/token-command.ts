@@ -5,7 +5,7 @@ import { valueFromEnvOrInput } from './read-input.js';
 
 const DEFAULT_TTL_S = 600;
 const MAX_TTL_S = 365 * 24 * 3600;
-// SPEC §4 rule 4: the limits the server applies, so a token made here is never refused for them.
+// docs/contract.md §4 rule 4: the limits the server applies, so a token made here is never refused for them.
 const MAX_SUB_LENGTH = 255;
 const MAX_NAME_OR_EMAIL_LENGTH = 320;
 

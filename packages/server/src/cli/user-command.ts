@@ -5,7 +5,7 @@ import type { CliCommand } from './command.js';
 import { valueFromEnvOrInput } from './read-input.js';
 
 export const MIN_PASSWORD_LENGTH = 8;
-// SPEC §7. Keyed by `Role`, so the compiler keeps this list and the database's type in step.
+// docs/contract.md §7. Keyed by `Role`, so the compiler keeps this list and the database's type in step.
 const ROLE_HELP: Readonly<Record<Role, string>> = {
   owner: 'owns the organization; manages chatbot settings',
   admin: 'manages chatbot settings',
@@ -15,7 +15,7 @@ const ROLES = Object.keys(ROLE_HELP);
 const MAX_PASSWORD_LENGTH = 1024;
 const MAX_EMAIL_LENGTH = 320;
 
-/** `hilal user create --org ORG --email E --role owner|admin|agent` (SPEC §9). */
+/** `hilal user create --org ORG --email E --role owner|admin|agent` (docs/contract.md §9). */
 export const userCreateCommand: CliCommand = {
   words: ['user', 'create'],
   usage: `user create --org ORG --email EMAIL --role ${ROLES.join('|')}`,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 
 /**
- * SPEC §10: everything in `HILAL_DATA_DIR` is readable by its owner alone, whatever the umask
+ * docs/contract.md §10: everything in `HILAL_DATA_DIR` is readable by its owner alone, whatever the umask
  * or the modes it had before. A mode given to `mkdir` or `open` applies only to what they
  * create, narrowed by the umask, so these helpers also set it explicitly.
  */

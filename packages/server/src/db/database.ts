@@ -32,7 +32,7 @@ const pgTypes = {
  * Opens the database named by `url`: `sqlite:<file>` (WAL mode, created with its folder) or
  * `postgres://…`. Nothing is migrated here; see `migrateToLatest`.
  *
- * SPEC §10: the SQLite file, its folder and SQLite's side files are its owner's alone.
+ * docs/contract.md §10: the SQLite file, its folder and SQLite's side files are its owner's alone.
  */
 export function openDatabase(url: string): DatabaseHandle {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {

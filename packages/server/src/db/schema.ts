@@ -46,7 +46,7 @@ export interface ChatbotsTable {
   created_at: Millis;
 }
 
-/** SPEC §3: `pending` until saved, then `active`; the one before becomes `retired`. */
+/** docs/contract.md §3: `pending` until saved, then `active`; the one before becomes `retired`. */
 export type WidgetSecretState = 'pending' | 'active' | 'retired';
 
 export interface WidgetSecretsTable {
@@ -125,7 +125,7 @@ export interface MessagesTable {
   client_message_id: string | null;
   author: MessageAuthor;
   text: string;
-  /** The server's own identity state when the message was stored (SPEC §2). */
+  /** The server's own identity state when the message was stored (docs/contract.md §2). */
   identity_source: IdentityState;
   created_at: Millis;
 }

@@ -18,7 +18,7 @@ const MODES: Record<DemoVisitor, string> = {
     'Not signed in, but the page passes a name and email. They are shown, never trusted.',
 };
 
-/** The demo page: it plays a customer's site that embeds the widget (SPEC §5). */
+/** The demo page: it plays a customer's site that embeds the widget (docs/contract.md §5). */
 export function renderDemoPage(
   ids: DemoIds,
   visitor: DemoVisitor,

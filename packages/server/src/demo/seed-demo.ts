@@ -37,7 +37,7 @@ const KNOWLEDGE = [
 
 /**
  * On an empty database, creates once: a demo organization, a bot with its own secret and a few
- * knowledge entries, and an owner whose password is printed once (SPEC: `npm start` on a fresh
+ * knowledge entries, and an owner whose password is printed once (README: `npm start` on a fresh
  * clone). Its ids (never its secret) are kept in `<dataDir>/demo.json` for the demo page.
  */
 export async function seedDemo(

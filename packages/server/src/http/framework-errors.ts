@@ -11,7 +11,7 @@ import { ERROR_CODES, type ErrorCode, errorBody } from '../errors.js';
 
 /**
  * The framework's own errors (Fastify's, and those of node's HTTP parser before Fastify sees a
- * request), mapped onto our stable codes. SPEC §10: they answer with the error shape too, and
+ * request), mapped onto our stable codes. docs/contract.md §10: they answer with the error shape too, and
  * never with their own messages, which quote the path. The README documents the codes.
  */
 const FRAMEWORK_CODES: Readonly<Record<string, ErrorCode>> = {

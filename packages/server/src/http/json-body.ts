@@ -3,7 +3,7 @@ import { HilalError } from '../errors.js';
 
 /**
  * Every request body is read as JSON, whatever its content type: a widget may send `text/plain`
- * to spare the browser a CORS preflight, and SPEC §4 says a body that is not JSON is a 400.
+ * to spare the browser a CORS preflight, and docs/contract.md §4 says a body that is not JSON is a 400.
  * Parse failures become `invalid_json` without the parser's message, which quotes the input.
  */
 export function installJsonBodyParser(app: FastifyInstance): void {

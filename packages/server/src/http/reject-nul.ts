@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { HilalError } from '../errors.js';
 
 /**
- * SPEC §10: U+0000 in any text field, path or query parameter gets 400 `invalid_character`.
+ * docs/contract.md §10: U+0000 in any text field, path or query parameter gets 400 `invalid_character`.
  * PostgreSQL cannot store it in `text` and would answer with an error mid-request, so it is
  * refused here, for every route at once, before any handler or database sees it.
  */

@@ -6,7 +6,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Refuses a state-changing request whose `Origin` is another site's: 403 `foreign_origin`
- * (SPEC §10). Browsers send `Origin` on every cross-origin POST, including the simple
+ * (docs/contract.md §10). Browsers send `Origin` on every cross-origin POST, including the simple
  * `text/plain` form posts that need no CORS preflight; a request without `Origin` comes from a
  * client that is not a browser page, or from our own page in an older browser, and passes.
  *

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { errorBody } from '../errors.js';
 
 /**
- * SPEC §8: with NODE_ENV=production, plain-HTTP requests are refused unless a trusted proxy
+ * docs/contract.md §8: with NODE_ENV=production, plain-HTTP requests are refused unless a trusted proxy
  * says `X-Forwarded-Proto: https` (Fastify reads that header only from `trustProxy` addresses),
  * and every response carries HSTS.
  */

@@ -3,7 +3,7 @@ const ALPHABET = /^[A-Za-z0-9_-]*$/;
 /**
  * Decodes canonical base64url (RFC 7515 §2): only the URL-safe alphabet, no padding, no
  * whitespace, and no stray bits, so that decoding and re-encoding gives back the same text.
- * Returns undefined for anything else. (SPEC §4 rule 2)
+ * Returns undefined for anything else. (docs/contract.md §4 rule 2)
  *
  * @example
  * decodeCanonicalBase64url('QQ');  // <Buffer 41>

@@ -20,7 +20,7 @@ const BODY_LIMIT = 16 * 1024;
 const errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 429: ErrorBody };
 
 /**
- * Where widget sessions are minted: `POST /api/widget/verify-jwt` (SPEC §4) and
+ * Where widget sessions are minted: `POST /api/widget/verify-jwt` (docs/contract.md §4) and
  * `POST /api/widget/session`. The response schemas are also the allowlist: `claims` can only
  * ever hold sub, name and email.
  */

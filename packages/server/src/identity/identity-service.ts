@@ -56,14 +56,14 @@ export type VerifyOutcome =
 
 export interface IdentityService {
   /**
-   * SPEC §4: 404 and 403 as errors (thrown), then the token's verdict. Failures count towards
+   * docs/contract.md §4: 404 and 403 as errors (thrown), then the token's verdict. Failures count towards
    * the caller's per-IP limit; past it a failing token throws 429 instead of giving a reason.
    */
   verify(
     input: { orgId: string; botId: string; token: string },
     context: WidgetRequestContext,
   ): Promise<VerifyOutcome>;
-  /** An anonymous or self-reported session (SPEC §2); the same browser keeps its visitor id. */
+  /** An anonymous or self-reported session (docs/contract.md §2); the same browser keeps its visitor id. */
   startSession(
     input: {
       orgId: string;
@@ -95,7 +95,7 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
 
       if (!result.verified) {
         counters.add(orgId, botId, `verify:${result.reason}:${result.detail}`);
-        // SPEC §4: failures are counted per client IP; past the limit a failing token gets 429
+        // docs/contract.md §4: failures are counted per client IP; past the limit a failing token gets 429
         // (no reason to learn from), while a valid token from the same IP still verifies.
         const { limited, retryAfterS } = await countPerMinute(
           store,

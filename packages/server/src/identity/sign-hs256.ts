@@ -7,7 +7,7 @@ const HS256_HEADER = { alg: 'HS256', typ: 'JWT' } as const;
 /**
  * A compact JWS signed with HS256 (RFC 7515 §7.1), as a customer's backend signs identity
  * tokens: the same bytes `jsonwebtoken` and PyJWT produce. A string secret is keyed by its UTF-8
- * bytes, as those libraries key it (SPEC §3); a Buffer — the key `SigningKeys.resolve` hands
+ * bytes, as those libraries key it (docs/contract.md §3); a Buffer — the key `SigningKeys.resolve` hands
  * out — is used as it is. Used by `hilal token`, the demo's customer backend and the tests.
  *
  * @example

@@ -33,8 +33,8 @@ export interface SigningKeysDeps {
 
 /**
  * Resolves a bot's signing key, its own secret taking precedence over `WIDGET_JWT_HMAC_SECRET`
- * (SPEC §3). Why the caching is correct, so that a save anywhere fails the old secret on the very
- * next request of every process (SPEC §3, "no grace period"):
+ * (docs/contract.md §3). Why the caching is correct, so that a save anywhere fails the old secret on the very
+ * next request of every process (docs/contract.md §3, "no grace period"):
  *
  * - Decrypted secrets are cached by secret id. A secret id's bytes never change (a rotation
  *   makes a new id; retiring erases the ciphertext), so this cache is never stale by itself.

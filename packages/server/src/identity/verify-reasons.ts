@@ -3,7 +3,7 @@ import type { VerifyDetail, VerifyReason } from '@hilal/contract/widget-api';
 export type { VerifyDetail, VerifyReason };
 
 /**
- * The verification outcomes of SPEC §4, described once: each failure reason with its HTTP status,
+ * The verification outcomes of docs/contract.md §4, described once: each failure reason with its HTTP status,
  * and each `detail` code with the reason it belongs to and what it means. The codes themselves
  * are listed in `@hilal/contract/widget-api`, which the widget shares; the tables must cover
  * every one. The route, the counters, the README and the tests all read these tables.

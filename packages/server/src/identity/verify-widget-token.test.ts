@@ -24,7 +24,7 @@ function withSegment(token: string, index: number, segment: string): string {
 
 const validToken = signHs256(SECRET, good);
 
-// SPEC §4, one row per rule: [what, token, expected reason/detail]
+// docs/contract.md §4, one row per rule: [what, token, expected reason/detail]
 const rows: Array<[string, string, string]> = [
   ['a valid token', validToken, 'verified'],
   ['an empty string', '', 'malformed/empty'],
@@ -153,7 +153,7 @@ const rows: Array<[string, string, string]> = [
     signHs256(SECRET, { sub: 'u', exp: NOW + 366 * 86400 + 1 }),
     'malformed/exp_too_far',
   ],
-  // SPEC §4 rule 4: U+0000 in sub, name or email (PostgreSQL cannot store it).
+  // docs/contract.md §4 rule 4: U+0000 in sub, name or email (PostgreSQL cannot store it).
   [
     'sub holding U+0000',
     signHs256(SECRET, { sub: 'a\u0000b', exp: NOW + 600 }),
@@ -249,7 +249,7 @@ function nonCanonicalLast(signature: string): string {
   return alphabet[alphabet.indexOf(last) | 1] ?? 'B';
 }
 
-describe('verifyWidgetToken: SPEC §4 rules, in order', () => {
+describe('verifyWidgetToken: docs/contract.md §4 rules, in order', () => {
   for (const [what, token, expected] of rows) {
     it(`${what} → ${expected}`, () => {
       assert.equal(outcome(token), expected);

@@ -6,10 +6,10 @@ export const MAX_TOKEN_LENGTH = 8 * 1024;
 const MAX_SUB_LENGTH = 255;
 const MAX_NAME_OR_EMAIL_LENGTH = 320;
 const LONG_LIVED_S = 3600;
-/** SPEC §4 rule 4: `exp` at most 366 days ahead. */
+/** docs/contract.md §4 rule 4: `exp` at most 366 days ahead. */
 const MAX_EXP_AHEAD_S = 366 * 24 * 3600;
 
-/** The only claims Hilal keeps from a token (SPEC §4): everything else is dropped here. */
+/** The only claims Hilal keeps from a token (docs/contract.md §4): everything else is dropped here. */
 export interface VerifiedClaims {
   readonly sub: string;
   readonly name?: string;
@@ -38,10 +38,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Verifies a widget identity token: a compact JWS signed with HS256 under `key`.
- * Applies the rules of SPEC §4 in their order; the first that applies decides the outcome.
+ * Applies the rules of docs/contract.md §4 in their order; the first that applies decides the outcome.
  *
  * @example
- * const key = Buffer.from(secretHex, 'utf8'); // SPEC §3: the HMAC key is the hex string's bytes
+ * const key = Buffer.from(secretHex, 'utf8'); // docs/contract.md §3: the HMAC key is the hex string's bytes
  * const result = verifyWidgetToken(token, key, { nowS: Date.now() / 1000, toleranceS: 0 });
  * if (result.verified) greet(result.claims.name);
  * else console.log(result.reason, result.detail); // e.g. 'expired', 'not_yet_valid'
@@ -125,7 +125,7 @@ function parseJsonObject(bytes: Buffer): Record<string, unknown> | undefined {
 
 function readSub(value: unknown): string | 'missing' | 'invalid' {
   if (value === undefined || value === null) return 'missing';
-  // An integer sub is kept as its decimal string (SPEC §4 rule 4).
+  // An integer sub is kept as its decimal string (docs/contract.md §4 rule 4).
   if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : 'invalid';
   if (typeof value !== 'string') return 'invalid';
   if (value === '' || value.includes('\u0000') || codePointsOver(value, MAX_SUB_LENGTH))
@@ -134,7 +134,7 @@ function readSub(value: unknown): string | 'missing' | 'invalid' {
 }
 
 /**
- * A present name or email is a string of at most 320 code points without U+0000 (SPEC §4 rule
+ * A present name or email is a string of at most 320 code points without U+0000 (docs/contract.md §4 rule
  * 4); empty counts as not given.
  */
 function readOptionalText(value: unknown): string | undefined | 'invalid' {
@@ -148,7 +148,7 @@ function readOptionalText(value: unknown): string | undefined | 'invalid' {
   return value === '' ? undefined : value;
 }
 
-// SPEC §4: lengths count Unicode code points, not UTF-16 units.
+// docs/contract.md §4: lengths count Unicode code points, not UTF-16 units.
 function codePointsOver(text: string, limit: number): boolean {
   if (text.length <= limit) return false;
   let count = 0;

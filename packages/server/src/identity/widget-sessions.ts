@@ -41,7 +41,7 @@ export interface WidgetSession {
   readonly expiresAt: number;
   /**
    * The family: every session minted from another (the same browser) shares its parent's family.
-   * Limits count per family, and logout ends the whole family (SPEC §10).
+   * Limits count per family, and logout ends the whole family (docs/contract.md §10).
    */
   readonly familyId: string;
 }
@@ -51,7 +51,7 @@ export interface WidgetSessions {
   issue(session: NewWidgetSession, now: number): { credential: string; id: string };
   /** The live session a credential names, or undefined (forged, malformed, expired or ended). */
   find(credential: string, now: number): Promise<WidgetSession | undefined>;
-  /** Ends the session's whole family before its expiry (the widget's logout, SPEC §10). */
+  /** Ends the session's whole family before its expiry (the widget's logout, docs/contract.md §10). */
   endFamily(session: WidgetSession, now: number): Promise<void>;
 }
 
@@ -177,7 +177,7 @@ export function createWidgetSessions(db: Kysely<Database>, masterKey: Buffer): W
 }
 
 /**
- * What the session is now (SPEC §2): a verified session stays verified only while its token's
+ * What the session is now (docs/contract.md §2): a verified session stays verified only while its token's
  * `exp` has not passed and the secret that verified it is still the bot's current one. Saving a
  * new secret therefore ends it at once, on every instance, with no write to the sessions.
  *

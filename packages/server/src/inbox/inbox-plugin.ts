@@ -19,7 +19,7 @@ export interface InboxDeps extends AdminAuthDeps {
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
-/** The inbox API behind the dashboard (SPEC §7), for every role, scoped to the organization. */
+/** The inbox API behind the dashboard (docs/contract.md §7), for every role, scoped to the organization. */
 export const inboxPlugin: FastifyPluginAsync<InboxDeps> = async (app, deps) => {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   api.addHook('preHandler', adminAuth(deps, ['owner', 'admin', 'agent']));

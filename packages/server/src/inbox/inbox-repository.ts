@@ -37,7 +37,7 @@ function toInboxConversation(row: InboxRow) {
   };
 }
 
-/** The agent inbox: newest activity first, each with its identity badge (SPEC §7). */
+/** The agent inbox: newest activity first, each with its identity badge (docs/contract.md §7). */
 export async function listInboxConversations(
   db: Kysely<Database>,
   organizationId: string,

@@ -28,7 +28,7 @@ export interface InboxService {
   close(organizationId: string, conversationId: string): Promise<InboxConversation>;
 }
 
-/** The agent's inbox flows (SPEC §7), always within the agent's organization. */
+/** The agent's inbox flows (docs/contract.md §7), always within the agent's organization. */
 export function createInboxService(deps: InboxServiceDeps): InboxService {
   const { db, store, now } = deps;
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { loadMasterKey, MASTER_KEY_FILE } from './master-key.js';
 
-describe('the master key (SPEC §3)', () => {
+describe('the master key (docs/contract.md §3)', () => {
   it('creates the key file once, with mode 0600 in a 0700 folder, and reads the same key after', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hilal-key-'));
     const dataDir = path.join(root, 'data');

@@ -6,9 +6,9 @@ import { makeExistingFilePrivate, makePrivateDir } from '../db/data-dir.js';
 export const MASTER_KEY_FILE = 'master.key';
 
 /**
- * The master key that encrypts widget secrets at rest (SPEC §3): `HILAL_MASTER_KEY` when set,
+ * The master key that encrypts widget secrets at rest (docs/contract.md §3): `HILAL_MASTER_KEY` when set,
  * otherwise `<dataDir>/master.key`, created on first start. Creation uses `wx`, so two
- * processes starting at once agree on one key instead of overwriting each other. SPEC §10: the
+ * processes starting at once agree on one key instead of overwriting each other. docs/contract.md §10: the
  * folder is made 0700 and the key file 0600, whatever their modes were before.
  */
 export function loadMasterKey(configured: Buffer | undefined, dataDir: string): Buffer {

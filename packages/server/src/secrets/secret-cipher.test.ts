@@ -12,7 +12,7 @@ const CONTEXT = 'widget-secret:bot_a:wsk_1';
 const V1_CIPHERTEXT =
   'v1.AwMDAwMDAwMDAwMD.mQB1-57lVgjMnYcGrXhFydlSwCzmrqPTzXHcJ8sr5xJHhRmfM2jTismiCqgjErtJJMhwYPTP_olxO6tkSGpKiA.p8s6-_ifv3_Ff-rYbxjcdQ';
 
-describe('the secret cipher (SPEC §3)', () => {
+describe('the secret cipher (docs/contract.md §3)', () => {
   const cipher = createSecretCipher(MASTER);
 
   it('encrypts as v2 under the secrets-at-rest key, not the master key', () => {

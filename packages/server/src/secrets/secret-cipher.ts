@@ -8,7 +8,7 @@ export interface SecretCipher {
 }
 
 /**
- * Secrets at rest (SPEC §3), as `v2.<iv ‖ ciphertext ‖ tag>` in base64url: AES-256-GCM (see
+ * Secrets at rest (docs/contract.md §3), as `v2.<iv ‖ ciphertext ‖ tag>` in base64url: AES-256-GCM (see
  * `aead.ts`) under the master key's `secrets-at-rest` key. The context is authenticated, so a
  * ciphertext copied onto another bot's row does not decrypt there.
  *

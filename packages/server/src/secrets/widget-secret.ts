@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-/** SPEC §3: 32 bytes from the CSPRNG, as 64 lowercase hex characters. */
+/** docs/contract.md §3: 32 bytes from the CSPRNG, as 64 lowercase hex characters. */
 export function generateWidgetSecret(): string {
   return randomBytes(32).toString('hex');
 }

@@ -36,7 +36,7 @@ export async function insertPendingSecret(
 }
 
 /**
- * Save (SPEC §3): the pending secret becomes the active one and the old one is retired, in one
+ * Save (docs/contract.md §3): the pending secret becomes the active one and the old one is retired, in one
  * transaction. The retired ciphertext is erased: nothing can verify with it again. Returns false
  * when there is no pending secret.
  */

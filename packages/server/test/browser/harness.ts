@@ -1,5 +1,5 @@
 // The end-to-end harness: the real Hilal server on one origin (http://127.0.0.1:A), host pages
-// on another (http://localhost:B, SPEC §5: both are allowed token destinations), and Chromium
+// on another (http://localhost:B, docs/contract.md §5: both are allowed token destinations), and Chromium
 // running the built chat_v3.js that the Hilal server serves. Each test gets a fresh browser
 // context, which has storage of its own: "another browser".
 import assert from 'node:assert/strict';

@@ -136,7 +136,7 @@ export class NetworkLog {
     return headers;
   }
 
-  /** SPEC §5 / docs/widget-api.md: no token or credential ever travels in a URL. */
+  /** docs/contract.md §5 / docs/widget-api.md: no token or credential ever travels in a URL. */
   assertNotInUrls(secrets: readonly string[]): void {
     const urls = [this.page.url(), ...this.exchanges.map((exchange) => exchange.request.url())];
     for (const url of urls) {

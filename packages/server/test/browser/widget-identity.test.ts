@@ -1,4 +1,4 @@
-// SPEC §2, §5: how the widget on a host page (another origin) identifies its visitor, in
+// docs/contract.md §2, §5: how the widget on a host page (another origin) identifies its visitor, in
 // Chromium, against the built chat_v3.js and the real server.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -52,7 +52,7 @@ describe('widget identity in a browser', { skip: NO_CHROMIUM }, () => {
         for (const text of botMessages) assert.doesNotMatch(text, /e-?mail/i);
         await w.net.assertIdentityHeaders('verified');
 
-        // Tokens never in URLs (SPEC §5), nor the session credential (docs/widget-api.md).
+        // Tokens never in URLs (docs/contract.md §5), nor the session credential (docs/widget-api.md).
         assert.ok(w.net.exchanges.length > 0);
         w.net.assertNotInUrls([token, session]);
         assert.equal(w.net.calls('/api/widget/verify-jwt').length, 1, 'verified once');
@@ -98,7 +98,7 @@ describe('widget identity in a browser', { skip: NO_CHROMIUM }, () => {
         await w.waitForState({ identity: 'self-reported' });
 
         const { reply, sent } = await w.send('Hello');
-        // SPEC §2: a self-reported name is for display only; the bot does not greet by it.
+        // docs/contract.md §2: a self-reported name is for display only; the bot does not greet by it.
         assert.doesNotMatch(reply, /Lina/);
         assert.equal(sent.message.identitySource, 'self-reported');
         await w.net.assertIdentityHeaders('self-reported');

@@ -1,4 +1,4 @@
-// SPEC §5: the widget's styles cannot leak into the host page, nor the host's into it.
+// docs/contract.md §5: the widget's styles cannot leak into the host page, nor the host's into it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Harness, NO_CHROMIUM, startHarness, TEST_OPTIONS } from './harness.js';

@@ -1,4 +1,4 @@
-// SPEC §5: `logout()` (shared devices) and `setUserToken()` for another user leave nothing of the
+// docs/contract.md §5: `logout()` (shared devices) and `setUserToken()` for another user leave nothing of the
 // previous user in the widget, in the page's storage, or in the next user's conversation.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -92,7 +92,7 @@ describe('sign-out and a different user, in a browser', { skip: NO_CHROMIUM }, (
         const logout = await w.net.response('POST', '/api/chat/logout');
         assert.equal(logout.status(), 204);
         assert.equal(await credentialOf(logout.request()), previous.credential);
-        // The call that ends the verified session speaks for that session, both ways (SPEC §2).
+        // The call that ends the verified session speaks for that session, both ways (docs/contract.md §2).
         assert.equal((await logout.request().allHeaders())['x-hilal-identity-source'], 'verified');
         assert.equal((await logout.allHeaders())['x-hilal-identity-source'], 'verified');
         const afterLogout =

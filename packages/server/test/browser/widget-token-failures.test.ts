@@ -1,4 +1,4 @@
-// SPEC §2: "a token was given and failed" leaves the visitor anonymous, and the chat still works.
+// docs/contract.md §2: "a token was given and failed" leaves the visitor anonymous, and the chat still works.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { b64url, signHs256 } from '../support/tokens.js';
@@ -19,7 +19,7 @@ describe('a token that fails, in a browser', { skip: NO_CHROMIUM }, () => {
       assert.equal(verify.status(), 401);
       const text = await verify.text();
       assert.deepEqual(JSON.parse(text), { verified: false, reason, detail });
-      assert.ok(!text.includes(token), 'SPEC §4: no error body contains the token');
+      assert.ok(!text.includes(token), 'docs/contract.md §4: no error body contains the token');
 
       // The widget falls back to an anonymous session of its own.
       const session = await w.net.response('POST', '/api/widget/session');
@@ -48,7 +48,7 @@ describe('a token that fails, in a browser', { skip: NO_CHROMIUM }, () => {
       const token = h.token({ sub: 'user-late', name: 'Late Larry' }, -60);
       const w = await failsThenChatsAnonymously(token, 'expired', 'expired');
       try {
-        // SPEC §6: an anonymous visitor, unlike a verified one, may be asked for an email; so the
+        // docs/contract.md §6: an anonymous visitor, unlike a verified one, may be asked for an email; so the
         // check that verified users never are (widget-identity.test.ts) can fail.
         const { reply } = await w.send('Can I talk to a human, please?');
         assert.match(reply, /e-?mail/i);

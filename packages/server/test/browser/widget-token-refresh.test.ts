@@ -1,4 +1,4 @@
-// SPEC §2, §5: a verified session lasts until the token's exp; `userTokenProvider` is asked for
+// docs/contract.md §2, §5: a verified session lasts until the token's exp; `userTokenProvider` is asked for
 // a fresh token shortly before, and the session stays verified past the first token's exp.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,5 +1,5 @@
 // The widget on the page: a host element with an open shadow root holding all the markup and
-// CSS (SPEC §5: no style leaks either way), a launcher, the panel and a live region.
+// CSS (docs/contract.md §5: no style leaks either way), a launcher, the panel and a live region.
 
 import type { ViewMessage } from '../message-list.js';
 import { STYLES } from '../styles.js';

@@ -20,11 +20,11 @@ const SAY = {
 } as const;
 
 /**
- * The responder that needs no outside service (SPEC §6): small talk, answers from the bot's own
+ * The responder that needs no outside service (docs/contract.md §6): small talk, answers from the bot's own
  * knowledge entries, and handoff to a human.
  *
  * - A verified user is greeted by the verified `name` and never asked for a name or email.
- *   A self-reported name is not used at all: it is only display, never fact (SPEC §2).
+ *   A self-reported name is not used at all: it is only display, never fact (docs/contract.md §2).
  * - An anonymous or self-reported visitor who has left no email is asked for one when the
  *   conversation is handed off; an email in their message is captured for follow-up, which also
  *   hands off, since a person is the one who will write to them.

@@ -24,8 +24,8 @@ export function capturedFollowUpEmail(context: ReplyContext): string | undefined
 }
 
 /**
- * SPEC §6: only a visitor we know nothing reliable about, who has left no way to reach them, may
- * be asked for an email. A verified user never is (SPEC §1); nor is one who already gave one.
+ * docs/contract.md §6: only a visitor we know nothing reliable about, who has left no way to reach them, may
+ * be asked for an email. A verified user never is (docs/contract.md §1); nor is one who already gave one.
  */
 export function mayAskForEmail(context: ReplyContext): boolean {
   return (

@@ -1,5 +1,5 @@
 // What a visitor says when they want a person rather than the bot, described once as data and
-// shared by every responder (SPEC §6: handoff to a human). Matched on lower-cased text.
+// shared by every responder (docs/contract.md §6: handoff to a human). Matched on lower-cased text.
 const ASKS_FOR_A_HUMAN: readonly RegExp[] = [
   // A word that can only mean a person on our side.
   /\b(humans?|(live |real |support |customer service )?agents?|representatives?|operators?|teammates?)\b/,

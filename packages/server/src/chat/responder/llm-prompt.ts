@@ -55,7 +55,7 @@ function systemPrompt(context: ReplyContext): string {
   ].join('\n');
 }
 
-/** SPEC §2: only a verified identity is stated as fact; anything else is labelled for what it is. */
+/** docs/contract.md §2: only a verified identity is stated as fact; anything else is labelled for what it is. */
 function identityFacts(context: ReplyContext): string {
   const q = (value: string | undefined) =>
     value === undefined ? 'not given' : JSON.stringify(value);

@@ -40,7 +40,7 @@ class LlmRequestFailed extends Error {
 }
 
 /**
- * A responder backed by an OpenAI-compatible chat-completions endpoint (SPEC §6), streaming each
+ * A responder backed by an OpenAI-compatible chat-completions endpoint (docs/contract.md §6), streaming each
  * piece of the answer to the sink as it arrives.
  *
  * `llm.timeoutMs` bounds the whole reply, from the request to the stream's end. On any failure

@@ -1,7 +1,7 @@
 import type { IdentityState, MessageAuthor } from '../../db/schema.js';
 import type { KnowledgeEntry } from '../knowledge/knowledge-entry.js';
 
-/** What a responder knows when it writes the bot's next reply (SPEC §6). */
+/** What a responder knows when it writes the bot's next reply (docs/contract.md §6). */
 export interface ReplyContext {
   readonly botName: string;
   /** The server's own identity state for this session (never the client's word). */

@@ -16,7 +16,7 @@ export async function up(db: Kysely<any>, { dialect }: MigrationContext): Promis
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  // One verified contact per bot and sub: the key of history across devices (SPEC §2).
+  // One verified contact per bot and sub: the key of history across devices (docs/contract.md §2).
   await db.schema
     .createIndex('contacts_bot_sub')
     .on('contacts')
