@@ -14,6 +14,7 @@ import { createReplyService, type ReplyService } from './chat/reply-service.js';
 import { createBuiltinResponder } from './chat/responder/builtin-responder.js';
 import { createOpenAiResponder } from './chat/responder/openai-responder.js';
 import type { Responder } from './chat/responder/responder.js';
+import { dashboardPlugin } from './dashboard/dashboard-plugin.js';
 import { demoPlugin } from './demo/demo-plugin.js';
 import type { DemoIds } from './demo/seed-demo.js';
 import { installErrorHandler } from './http/error-handler.js';
@@ -127,6 +128,7 @@ export async function buildApp(
     config,
     inbox: createInboxService({ db, store, now }),
   });
+  await app.register(dashboardPlugin, {});
   if (options.demo) await app.register(demoPlugin, { ids: options.demo, signingKeys, now });
   return app;
 }

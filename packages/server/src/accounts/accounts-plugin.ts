@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ErrorBody } from '@hilal/contract';
+import { AdminUserResponse, ErrorBody, SignInBody } from '@hilal/contract';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -21,22 +21,6 @@ export interface AccountsDeps {
   readonly config: Pick<Config, 'production' | 'publicUrl'>;
 }
 
-const closed = { additionalProperties: false } as const;
-const LoginBody = Type.Object({
-  email: Type.String({ minLength: 3, maxLength: 320 }),
-  password: Type.String({ minLength: 1, maxLength: 1024 }),
-});
-const User = Type.Object(
-  {
-    id: Type.String(),
-    email: Type.String(),
-    role: Type.Union(ROLES.map((role) => Type.Literal(role))),
-    organizationId: Type.String(),
-  },
-  closed,
-);
-const UserResponse = Type.Object({ user: User }, closed);
-
 /**
  * Dashboard accounts (docs/contract.md §7): sign-in, sign-out and who is signed in. The whole scope takes
  * JSON bodies only and refuses state-changing requests from another site (docs/contract.md §10), so that a
@@ -55,9 +39,9 @@ export const accountsPlugin: FastifyPluginAsync<AccountsDeps> = async (app, deps
     {
       bodyLimit: 4096,
       schema: {
-        body: LoginBody,
+        body: SignInBody,
         response: {
-          200: UserResponse,
+          200: AdminUserResponse,
           400: ErrorBody,
           401: ErrorBody,
           403: ErrorBody,
@@ -99,7 +83,7 @@ export const accountsPlugin: FastifyPluginAsync<AccountsDeps> = async (app, deps
     '/api/auth/me',
     {
       preHandler: adminAuth(deps, ROLES),
-      schema: { response: { 200: UserResponse, 401: ErrorBody, 403: ErrorBody } },
+      schema: { response: { 200: AdminUserResponse, 401: ErrorBody, 403: ErrorBody } },
     },
     async ({ admin }) => ({
       user: {

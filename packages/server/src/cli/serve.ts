@@ -1,6 +1,6 @@
 import { buildApp } from '../app.js';
 import type { Config } from '../config.js';
-import { seedDemo } from '../demo/seed-demo.js';
+import { DEMO_OWNER_EMAIL, seedDemo } from '../demo/seed-demo.js';
 import { openServices } from '../services.js';
 
 /** `hilal serve`: the only place that listens. Resolves when the server has shut down. */
@@ -11,7 +11,10 @@ export async function serve(config: Config): Promise<void> {
     : undefined;
   const app = await buildApp(services, demo ? { demo } : {});
   const address = await app.listen({ port: config.port, host: config.host });
-  if (demo) process.stdout.write(`Demo page: ${address}/demo\n`);
+  if (demo) {
+    process.stdout.write(`Demo page: ${address}/demo\n`);
+    process.stdout.write(`Sign in at ${address}/app/ as ${DEMO_OWNER_EMAIL}\n`);
+  }
 
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -52,6 +52,5 @@ export const demoPlugin: FastifyPluginAsync<DemoDeps> = async (app, { ids, signi
     },
   );
 
-  api.get('/', (_request, reply) => reply.redirect('/demo'));
   api.get('/favicon.ico', (_request, reply) => reply.code(204).send());
 };
