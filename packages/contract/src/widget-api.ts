@@ -68,7 +68,17 @@ export const WidgetConfig = Type.Object(
     /** `#rrggbb` */
     color: Type.String(),
     position: Type.Union([Type.Literal('right'), Type.Literal('left')]),
+    /**
+     * May hold `{name}` (docs/contract.md §5): the widget fills it with a verified user's name
+     * only; for anyone else it is left out. The default welcome of a verified user is
+     * `VERIFIED_WELCOME`.
+     */
     welcome: Type.String(),
+    /**
+     * docs/contract.md §5: with `required` only verified users may chat, others get 403
+     * `identity_required`. Optional, so that older widgets ignore it.
+     */
+    identityMode: Type.Optional(Type.Union([Type.Literal('optional'), Type.Literal('required')])),
   },
   closed,
 );

@@ -1,7 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { accountsPlugin } from './accounts/accounts-plugin.js';
+import { membersPlugin } from './accounts/members-plugin.js';
+import { createMembersService } from './accounts/members-service.js';
 import { botsPlugin } from './bots/bots-plugin.js';
+import { chatbotsAdminPlugin } from './bots/chatbots-admin-plugin.js';
+import { createChatbotsService } from './bots/chatbots-service.js';
 import { carryOverToVerified } from './chat/chat-contacts.js';
 import { chatPlugin } from './chat/chat-plugin.js';
 import { createChatService } from './chat/chat-service.js';
@@ -121,7 +125,19 @@ export async function buildApp(
   await app.register(identityPlugin, { identity });
   await app.register(chatPlugin, { db, sessions, signingKeys, counters, now, chat, streams });
   await app.register(accountsPlugin, { db, store, now, config });
+  await app.register(membersPlugin, {
+    db,
+    now,
+    config,
+    members: createMembersService({ db, now }),
+  });
   await app.register(botsPlugin, { db, now, config, secrets: services.secrets });
+  await app.register(chatbotsAdminPlugin, {
+    db,
+    now,
+    config,
+    chatbots: createChatbotsService({ db, now }),
+  });
   await app.register(inboxPlugin, {
     db,
     now,

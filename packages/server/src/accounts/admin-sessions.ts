@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/schema.js';
+import { inOrganization } from '../db/tenancy.js';
 import { newId } from '../ids.js';
 
 /** The cookie that carries the credential (HttpOnly, SameSite=Strict, Path=/api). */
@@ -58,6 +59,23 @@ export async function findAdminIdentity(
 
 export async function deleteAdminSession(db: Kysely<Database>, credential: string): Promise<void> {
   await db.deleteFrom('admin_sessions').where('credential_hash', '=', hash(credential)).execute();
+}
+
+/**
+ * Ends a user's dashboard sessions in their organization (a removed member, a changed password),
+ * all but the one holding `keep` when given.
+ */
+export async function deleteUserAdminSessions(
+  db: Kysely<Database>,
+  user: { id: string; organizationId: string },
+  keep?: string,
+): Promise<void> {
+  let query = db
+    .deleteFrom('admin_sessions')
+    .where(inOrganization('admin_sessions', user.organizationId))
+    .where('user_id', '=', user.id);
+  if (keep !== undefined) query = query.where('credential_hash', '<>', hash(keep));
+  await query.execute();
 }
 
 function hash(credential: string): string {

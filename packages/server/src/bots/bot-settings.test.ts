@@ -8,8 +8,20 @@ import { DEFAULT_SETTINGS, parseBotSettings } from './bot-settings.js';
 // The server's defaults and chat_v3.js's fallback are both @hilal/contract's; they had drifted
 // apart when each side wrote its own (#0f766e "Chat with us" here, #2563eb "Chat" there).
 describe('bot settings defaults', () => {
-  it('are the contract defaults, with no origin list', () => {
-    assert.deepEqual(DEFAULT_SETTINGS, { ...WIDGET_DEFAULTS, allowedOrigins: [] });
+  it('are the contract defaults, with no origin list, and identity optional', () => {
+    assert.deepEqual(DEFAULT_SETTINGS, {
+      ...WIDGET_DEFAULTS,
+      allowedOrigins: [],
+      identityMode: 'optional',
+    });
+  });
+
+  it('read identityMode, and take a welcome of 1000 code points in any script', () => {
+    const welcome = '🎉'.repeat(1000);
+    const settings = parseBotSettings(JSON.stringify({ identityMode: 'required', welcome }));
+    assert.equal(settings.identityMode, 'required');
+    assert.equal(settings.welcome, welcome);
+    assert.equal(parseBotSettings('{"identityMode":"REQUIRED"}').identityMode, 'optional');
   });
 
   it('fill in whatever the stored settings lack or spoil', () => {
@@ -18,7 +30,7 @@ describe('bot settings defaults', () => {
       '',
       'not json',
       '[]',
-      '{"color":"red","position":"top","title":" "}',
+      '{"color":"red","position":"top","title":" ","identityMode":"strict"}',
     ]) {
       assert.deepEqual(parseBotSettings(json), DEFAULT_SETTINGS, json);
     }

@@ -53,3 +53,33 @@ export async function findChatbotAnyOrganization(
     .where('id', '=', botId)
     .executeTakeFirst();
 }
+
+/** The organization's bots, oldest first. */
+export async function listChatbots(
+  db: Kysely<Database>,
+  organizationId: string,
+): Promise<Array<Pick<Chatbot, 'id' | 'name'>>> {
+  return db
+    .selectFrom('chatbots')
+    .select(['id', 'name'])
+    .where(inOrganization('chatbots', organizationId))
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Writes a bot's name and settings JSON; false when it is not in `organizationId`. */
+export async function updateChatbot(
+  db: Kysely<Database>,
+  organizationId: string,
+  botId: string,
+  change: { name: string; settings: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('chatbots')
+    .set(change)
+    .where(inOrganization('chatbots', organizationId))
+    .where('id', '=', botId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -15,6 +15,7 @@ import type { Database } from '../db/schema.js';
 import { widgetCors } from '../http/widget-cors.js';
 import { type ChatAuthDeps, chatAuth } from './chat-auth.js';
 import type { ChatService } from './chat-service.js';
+import { requireIdentityMode } from './identity-mode.js';
 import type { LiveStreams } from './live-stream.js';
 import { registerWidgetScript } from './widget-script-route.js';
 
@@ -48,6 +49,7 @@ export const chatPlugin: FastifyPluginAsync<ChatDeps> = async (app, deps) => {
         color: settings.color,
         position: settings.position,
         welcome: settings.welcome,
+        identityMode: settings.identityMode,
       };
     },
   );
@@ -55,6 +57,7 @@ export const chatPlugin: FastifyPluginAsync<ChatDeps> = async (app, deps) => {
   await api.register(async (scope) => {
     scope.decorateRequest('chatCaller', null as never);
     scope.addHook('preHandler', chatAuth(deps));
+    scope.addHook('preHandler', requireIdentityMode);
     const chat = scope.withTypeProvider<TypeBoxTypeProvider>();
 
     chat.get(

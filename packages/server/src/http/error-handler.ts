@@ -10,7 +10,10 @@ import { frameworkErrorCode } from './framework-errors.js';
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HilalError, request, reply) => {
     if (error instanceof HilalError) {
-      return reply.code(error.status).headers(error.headers).send(errorBody(error.code));
+      return reply
+        .code(error.status)
+        .headers(error.headers)
+        .send(errorBody(error.code, error.fields));
     }
     if (error.validation !== undefined) {
       return reply.code(400).send(errorBody('invalid_request'));

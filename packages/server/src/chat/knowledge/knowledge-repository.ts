@@ -66,3 +66,41 @@ export async function addKnowledgeEntry(
   if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return undefined;
   return { id, title: entry.title, body: entry.body };
 }
+
+/** Changes an entry of a bot; undefined when no such entry is in that bot and organization. */
+export async function updateKnowledgeEntry(
+  db: Kysely<Database>,
+  ids: { organizationId: string; chatbotId: string; entryId: string },
+  change: { title?: string; body?: string },
+): Promise<KnowledgeEntryRow | undefined> {
+  if (change.title !== undefined || change.body !== undefined) {
+    await db
+      .updateTable('knowledge_entries')
+      .set(change)
+      .where(inOrganization('knowledge_entries', ids.organizationId))
+      .where('chatbot_id', '=', ids.chatbotId)
+      .where('id', '=', ids.entryId)
+      .execute();
+  }
+  return db
+    .selectFrom('knowledge_entries')
+    .select(ENTRY_COLUMNS)
+    .where(inOrganization('knowledge_entries', ids.organizationId))
+    .where('chatbot_id', '=', ids.chatbotId)
+    .where('id', '=', ids.entryId)
+    .executeTakeFirst();
+}
+
+/** Deletes an entry of a bot; false when no such entry is in that bot and organization. */
+export async function deleteKnowledgeEntry(
+  db: Kysely<Database>,
+  ids: { organizationId: string; chatbotId: string; entryId: string },
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('knowledge_entries')
+    .where(inOrganization('knowledge_entries', ids.organizationId))
+    .where('chatbot_id', '=', ids.chatbotId)
+    .where('id', '=', ids.entryId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
