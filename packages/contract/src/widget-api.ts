@@ -272,3 +272,17 @@ export interface WidgetState {
   readonly connected: boolean;
   readonly messages: number;
 }
+
+// ——— window.HilalChat.identity() ———
+
+/**
+ * What `window.HilalChat.identity()` returns: who the server says the visitor is, and why the
+ * last token failed (README "Failure reasons"); never the token itself.
+ */
+export interface IdentityReport {
+  readonly state: IdentitySource;
+  /** The last failed token's `reason` (one of `VERIFY_REASONS`); gone once a token verifies. */
+  readonly reason?: string;
+  /** The last failed token's `detail` (one of `VERIFY_DETAILS`). */
+  readonly detail?: string;
+}

@@ -19,19 +19,25 @@ import {
   parseIdentity,
   parseMessage,
   parseSession,
+  parseTokenFailure,
   parseVerified,
   type SessionGrant,
+  type TokenFailure,
 } from './wire.js';
 
 export const IDENTITY_HEADER = 'X-Hilal-Identity-Source';
 
-/** A response that was not 2xx. `code` is the body's `error` (or a failed token's `reason`). */
+/**
+ * A response that was not 2xx. `code` is the body's `error` (or a failed token's `reason`), and
+ * `detail` a failed token's `detail`.
+ */
 export class HttpError extends Error {
   override name = 'HttpError';
   constructor(
     readonly status: number,
     readonly code: string | undefined,
     readonly retryAfterMs: number | undefined,
+    readonly detail?: string,
   ) {
     super(`HTTP ${status}${code ? ` ${code}` : ''}`);
   }
@@ -97,10 +103,12 @@ export function createApiClient(options: ApiClientOptions) {
     if (response.ok) return response;
     const body: unknown = await response.json().catch(() => undefined);
     const code = isObject(body) ? (body.error ?? body.reason) : undefined;
+    const detail = isObject(body) ? body.detail : undefined;
     throw new HttpError(
       response.status,
       typeof code === 'string' ? code : undefined,
       retryAfterMs(response.headers.get('Retry-After'), Date.now()),
+      typeof detail === 'string' ? detail : undefined,
     );
   }
 
@@ -126,8 +134,8 @@ export function createApiClient(options: ApiClientOptions) {
       return grant;
     },
 
-    /** A verified session, or `undefined` when the server refused the token (401). */
-    async verify(token: string, carry: string | null): Promise<SessionGrant | undefined> {
+    /** A verified session, or why the server refused the token (401). */
+    async verify(token: string, carry: string | null): Promise<SessionGrant | TokenFailure> {
       try {
         const response = await call('/api/widget/verify-jwt', {
           method: 'POST',
@@ -139,11 +147,7 @@ export function createApiClient(options: ApiClientOptions) {
         return grant;
       } catch (error) {
         if (error instanceof HttpError && error.status === 401) {
-          // The reason is a fixed code (docs/contract.md §4), never the token: safe to show the host's devs.
-          console.warn(
-            `Hilal chat: identity not verified (${error.code ?? 'unknown'}); chatting anonymously.`,
-          );
-          return undefined;
+          return parseTokenFailure({ reason: error.code, detail: error.detail });
         }
         throw error;
       }

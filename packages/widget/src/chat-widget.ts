@@ -10,13 +10,22 @@ import { canSendToken, type ResolvedOptions } from './options.js';
 import { Outbox, parseOutbox } from './outbox.js';
 import type { SseEvent } from './sse-parser.js';
 import { createStorage, localStorageSource } from './storage.js';
-import type { WidgetState } from './types.js';
+import type { IdentityReport, WidgetState } from './types.js';
 import { type ChatView, createChatView } from './ui/chat-view.js';
 import { Waker } from './waker.js';
-import { DEFAULT_CONFIG, type Message, parseDelta, parseMessage, parseTyping } from './wire.js';
+import {
+  DEFAULT_CONFIG,
+  type Message,
+  parseDelta,
+  parseMessage,
+  parseSessionEnded,
+  parseTyping,
+} from './wire.js';
 
 /** A typing indicator the server forgot to turn off goes away by itself. */
 const TYPING_TIMEOUT_MS = 30_000;
+/** How long the stream of a new conversation waits for the messages sent first. */
+const FIRST_SEND_WAIT_MS = 10_000;
 
 export class ChatWidget {
   readonly options: ResolvedOptions;
@@ -34,6 +43,15 @@ export class ChatWidget {
   #sync = 0;
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
   #token: string | undefined;
+  /** The sessions the stream and the last send used, to say which one the server refused. */
+  #streamSession: string | null = null;
+  #sendSession: string | null = null;
+  /**
+   * While the identity changes (README "Embedding the widget"): the client ids that were waiting
+   * to be sent when it began. They belong to the identity that ended; anything typed since is
+   * sent under the next session, whoever that is.
+   */
+  #ended: ReadonlySet<string> | undefined;
 
   constructor(options: ResolvedOptions) {
     this.options = options;
@@ -51,16 +69,25 @@ export class ChatWidget {
       api,
       storage,
       tokenAllowed: canSendToken(serverUrl),
+      onEnding: () => this.#ending(),
       onForget: () => this.#forget(),
-      onSession: () => void this.#resync(),
+      onSession: () => {
+        this.#ended = undefined;
+        void this.#resync();
+      },
     });
     this.#identity = identity;
     identity.user = options.user;
     identity.setProvider(options.provider);
 
     this.#outbox = new Outbox({
-      send: async (entry) => api.send(await identity.ready(), entry.clientMessageId, entry.text),
-      renewSession: () => identity.recover(),
+      send: async (entry, stale) => {
+        const session = await identity.ready();
+        if (stale()) return undefined;
+        this.#sendSession = session;
+        return api.send(session, entry.clientMessageId, entry.text);
+      },
+      renewSession: () => identity.ended('unauthorized', this.#sendSession),
       onSent: (_entry, message) => {
         if (message) this.#show(message, false);
       },
@@ -82,6 +109,7 @@ export class ChatWidget {
     this.#stream = createEventStream({
       connect: (lastEventId, signal) => {
         const { session } = identity;
+        this.#streamSession = session;
         if (!session) return Promise.reject(new HttpError(401, 'unauthorized', undefined));
         return api.events(session, lastEventId, signal);
       },
@@ -93,7 +121,7 @@ export class ChatWidget {
       onStatus: (connected) => {
         this.#connected = connected;
       },
-      onUnauthorized: () => void identity.recover(),
+      onUnauthorized: () => void identity.ended('unauthorized', this.#streamSession),
       sleep: this.#waker.sleep,
     });
     addEventListener('online', () => this.#waker.wake());
@@ -121,6 +149,7 @@ export class ChatWidget {
 
   logout(): Promise<void> {
     this.#token = undefined;
+    this.#ended = undefined; // everything goes, also what was typed during a switch
     return this.#identity.logout();
   }
 
@@ -140,6 +169,10 @@ export class ChatWidget {
       connected: this.#connected,
       messages: this.#messages.size,
     };
+  }
+
+  identity(): IdentityReport {
+    return this.#identity.report();
   }
 
   async #mount(): Promise<void> {
@@ -194,7 +227,7 @@ export class ChatWidget {
         break;
       } catch (error) {
         if (error instanceof HttpError && error.status === 401) {
-          void this.#identity.recover();
+          void this.#identity.ended('unauthorized', session);
           return;
         }
         if (!isTransient(error) || attempt >= 4) break; // the stream still brings what is new
@@ -202,16 +235,38 @@ export class ChatWidget {
       }
     }
     if (sync !== this.#sync) return;
+    // A new conversation has no seq for the stream to resume from, so a reply published before
+    // the stream subscribes would be missed: what waits (typed during a switch) is sent first,
+    // and the stream resumes after it (`Last-Event-ID`, docs/widget-api.md).
+    if (this.#messages.lastSeq() === 0 && this.#outbox.entries().length > 0) {
+      await Promise.race([this.#outbox.flush(), this.#waker.sleep(FIRST_SEND_WAIT_MS)]);
+      if (sync !== this.#sync) return;
+    }
     this.#stream.start();
-    this.#outbox.flush();
+    void this.#outbox.flush();
   }
 
-  /** Another user signed in, or logout: nothing of the previous conversation stays. */
+  /** The session is being replaced: stop listening; what waits to be sent belongs to it. */
+  #ending(): void {
+    this.#sync++;
+    this.#stream.stop();
+    this.#ended ??= new Set(this.#outbox.entries().map((entry) => entry.clientMessageId));
+  }
+
+  /**
+   * Another user signed in, logout, or a verified identity ended: nothing of the previous
+   * conversation stays, on screen or in storage. Only what was typed since a switch began stays,
+   * to be sent under the next session.
+   */
   #forget(): void {
     this.#sync++;
     this.#stream.stop();
-    this.#outbox.clear();
+    const ended = this.#ended;
+    this.#outbox.clear((entry) => ended !== undefined && !ended.has(entry.clientMessageId));
     this.#messages.clear();
+    for (const entry of this.#outbox.entries()) {
+      this.#messages.addPending(entry.clientMessageId, entry.text, entry.createdAt);
+    }
     this.#unread = 0;
     this.#setTyping(null);
     // The live region still holds the last reply read out; it is in the page, if visually hidden.
@@ -239,6 +294,13 @@ export class ChatWidget {
       this.#setTyping(null);
       this.#messages.delta(delta.replyId, delta.text, Date.now());
       this.#render(false);
+    } else if (event.event === 'session_ended') {
+      // docs/widget-api.md: after `max_age` the stream just reconnects (the server closes it).
+      const reason = parseSessionEnded(data);
+      if (!reason || reason === 'max_age') return;
+      this.#stream.stop();
+      if (reason === 'logout') this.#token = undefined; // another tab logged out: as logout()
+      void this.#identity.ended(reason, this.#streamSession);
     }
   }
 

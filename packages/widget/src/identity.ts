@@ -1,29 +1,50 @@
 // Who the visitor is, and the widget session that says so (docs/contract.md §2, §5). Every change runs in
-// one queue, so a sign-in, a token refresh and a logout can never interleave.
+// one queue, so a sign-in, a token refresh, a recovery and a logout can never interleave.
 import { type ApiClient, isTransient } from './api-client.js';
 import { backoffDelay } from './backoff.js';
 import { ANONYMOUS, type IdentityRecord, parseIdentityRecord } from './identity-record.js';
 import type { WidgetStorage } from './storage.js';
+import { TokenLifetime } from './token-lifetime.js';
 import { askForToken } from './token-provider.js';
-import { decodeTokenHints, MAX_TIMER_MS, refreshDelayMs } from './token-schedule.js';
-import type { IdentitySource, UserTokenProvider } from './types.js';
-import type { SessionGrant } from './wire.js';
+import { decodeTokenHints } from './token-schedule.js';
+import { tokenWarning } from './token-warning.js';
+import type { IdentityReport, IdentitySource, UserTokenProvider } from './types.js';
+import type { Sleep } from './waker.js';
+import type { SessionGrant, TokenFailure } from './wire.js';
 
 export interface User {
   readonly name?: string;
   readonly email?: string;
 }
 
+/**
+ * How the server said that the session is no longer what the widget believes: the stream's
+ * `session_ended` (`logout`, `secret_changed`, `expired`; the widget's own timer says `expired`
+ * too), a response's `X-Hilal-Identity-Source` below the belief (`lowered`), or a 401.
+ */
+export type SessionEnd = 'logout' | 'secret_changed' | 'expired' | 'lowered' | 'unauthorized';
+
 export interface IdentityOptions {
-  readonly api: ApiClient;
+  readonly api: Pick<ApiClient, 'session' | 'verify' | 'logout'>;
   readonly storage: WidgetStorage;
   /** docs/contract.md §5: a token goes only to an https server, or to localhost. */
   readonly tokenAllowed: boolean;
+  /** The session is being replaced: stop using it; what is typed from now on is the next one's. */
+  readonly onEnding: () => void;
   /** The previous visitor's conversation must disappear now (another user, or logout). */
   readonly onForget: () => void;
   /** A new session credential is in place: load its conversation. */
   readonly onSession: () => void;
+  /** Epoch ms; tests move it. */
+  readonly now?: () => number;
+  readonly sleep?: Sleep;
 }
+
+const RANK: Record<IdentitySource, number> = { anonymous: 0, 'self-reported': 1, verified: 2 };
+/** Endings in a row (every request refused) get a new session at most this often. */
+export const RECOVER_INTERVAL_MS = 5000;
+/** A token from a recovery that ends again within this long is not followed by another: anonymous. */
+export const REVERIFY_COOLDOWN_MS = 30_000;
 
 export class Identity {
   source: IdentitySource;
@@ -32,23 +53,33 @@ export class Identity {
   provider: UserTokenProvider | undefined;
   user: User | undefined;
   readonly #o: IdentityOptions;
+  readonly #now: () => number;
+  readonly #sleep: Sleep;
   #record: IdentityRecord;
   #queue: Promise<void> = Promise.resolve();
   #waiters: Array<(session: string) => void> = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #expiresAt: number | undefined;
-  #providerDeclined = false;
-  #lastRefresh = 0;
-  #lastRecover = 0;
-  #recovering: Promise<void> | undefined;
-  /** The host's latest token, in memory only, to get a session back after a 401. */
-  #token: string | undefined;
+  readonly #lifetime: TokenLifetime;
+  #ending: Promise<void> | undefined;
+  #lastEnding = Number.NEGATIVE_INFINITY;
+  #reverifiedAt = Number.NEGATIVE_INFINITY;
   #warned = false;
   /** The session the widget last loaded a conversation for. */
   #announced: string | null = null;
+  /** Why the last token failed, until one verifies (README "Failure reasons"). */
+  #failure: TokenFailure | undefined;
 
   constructor(options: IdentityOptions) {
     this.#o = options;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#lifetime = new TokenLifetime({
+      canRefresh: () => this.provider !== undefined,
+      refresh: () => void this.enqueue(() => this.#refresh()),
+      expired: () => {
+        if (this.source === 'verified') void this.ended('expired', this.session);
+      },
+      now: this.#now,
+    });
     this.#record = parseIdentityRecord(options.storage.get('identity'));
     this.session = options.storage.get('session');
     this.source = this.session ? this.#record.source : 'anonymous';
@@ -73,7 +104,6 @@ export class Identity {
 
   /** Mount, `init` again, or `setUserToken`: settle on the best identity the host offers. */
   settle(token: string | undefined): Promise<void> {
-    if (token) this.#token = token;
     return this.enqueue(async () => {
       await this.#settle(token, false);
       // A session kept from storage is in place too: its conversation must be loaded.
@@ -82,48 +112,79 @@ export class Identity {
   }
 
   logout(): Promise<void> {
-    this.#token = undefined;
     this.user = undefined;
     return this.enqueue(async () => {
-      await this.#forget(true);
+      await this.#forget(this.session, true);
       await this.#grant(() => this.#o.api.session(undefined, null));
     });
   }
 
-  /** The server refused the session (401): get a new one, at most every few seconds. */
-  recover(): Promise<void> {
-    this.#recovering ??= this.enqueue(async () => {
-      const wait = this.#lastRecover + 5000 - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      this.#lastRecover = Date.now();
-      this.#setSession(null);
-      await this.#settle(this.#token, false);
-    }).finally(() => {
-      this.#recovering = undefined;
+  /**
+   * The server says that `session` is no longer what the widget believes (README "Embedding the
+   * widget"). One recovery at a time; news about a session already replaced is old news.
+   */
+  ended(why: SessionEnd, session: string | null): Promise<void> {
+    if (this.#ending) return this.#ending;
+    if (session !== this.session) return Promise.resolve();
+    const ending = this.enqueue(() => this.#recover(why, session)).finally(() => {
+      this.#ending = undefined;
     });
-    return this.#recovering;
+    this.#ending = ending;
+    return ending;
   }
 
-  /** The server's decision from a response header (docs/contract.md §2): it wins over the widget's belief. */
+  /** The server's decision from a response header (docs/contract.md §2): it wins over the belief. */
   adopt(source: IdentitySource, session: string | null): void {
     if (session !== this.session || source === this.source) return;
-    const lost = this.source === 'verified';
-    this.#setSource(source);
-    // The server saw the token expire before the widget did (clocks differ): ask for a new one.
-    if (lost && this.provider && Date.now() - this.#lastRefresh > 30_000) {
-      this.enqueue(() => this.#refresh());
-    }
+    if (RANK[source] < RANK[this.source]) void this.ended('lowered', session);
+    else this.#setSource(source);
   }
 
   setName(name: string | null): void {
-    if (name === this.name) return;
     this.name = name;
   }
 
   setProvider(provider: UserTokenProvider | undefined): void {
     this.provider = provider;
-    this.#providerDeclined = false;
-    if (this.#expiresAt !== undefined) this.#plan(this.#expiresAt);
+    this.#lifetime.reset();
+  }
+
+  report(): IdentityReport {
+    const failure = this.#failure;
+    return failure ? { state: this.source, ...failure } : { state: this.source };
+  }
+
+  async #recover(why: SessionEnd, previous: string | null): Promise<void> {
+    if (previous !== this.session) return; // replaced while this waited in the queue
+    const wait = this.#lastEnding + RECOVER_INTERVAL_MS - this.#now();
+    if (wait > 0) await this.#sleep(wait);
+    this.#lastEnding = this.#now();
+    const wasVerified = this.#record.source === 'verified';
+    this.#setSession(null); // what is sent from now on waits for the next session
+    if (previous !== null) this.#o.onEnding();
+    const { api } = this.#o;
+    if (why === 'logout') {
+      // Another tab logged this browser out: as if `logout()` had been called here.
+      this.user = undefined;
+      await this.#forget(null);
+      return this.#grant(() => api.session(undefined, null));
+    }
+    // A 401 for an anonymous or self-reported session: the same kind of session again.
+    if (!wasVerified) return this.#settle(undefined, false);
+    // docs/contract.md §2: a verified session ended early. A fresh token keeps the visitor verified,
+    // in the same conversation (the old session as Bearer); without one, anonymous, cleanly. A
+    // token that ends again at once is not followed by another: no loop.
+    const again = this.#now() - this.#reverifiedAt < REVERIFY_COOLDOWN_MS;
+    const token = again ? undefined : this.#usable(await askForToken(this.provider));
+    if (token) {
+      const result = await this.#verify(token, previous, false);
+      if (result && 'session' in result) {
+        this.#reverifiedAt = this.#now();
+        return this.#apply(result);
+      }
+    }
+    await this.#forget(null);
+    return this.#grant(() => api.session(undefined, previous));
   }
 
   async #settle(offered: string | undefined, refreshing: boolean): Promise<void> {
@@ -131,26 +192,21 @@ export class Identity {
     let token = this.#usable(offered);
     if (!token && !refreshing) token = this.#usable(await askForToken(this.provider));
     if (token) {
-      const sub = decodeTokenHints(token).sub;
-      // A different user signs in on this browser: the previous one's conversation goes.
-      if (sub !== undefined && this.#record.sub !== undefined && sub !== this.#record.sub) {
-        await this.#forget(false);
-      }
-      const grant = await this.#retry(() => api.verify(token, this.session)).catch(() => undefined);
-      if (grant) return this.#apply(grant);
-      // docs/contract.md §2: a token that fails leaves the visitor anonymous. A failed refresh keeps the
-      // session, which the server itself turns anonymous at `exp`.
-      if (refreshing && this.#expiresAt !== undefined) {
-        this.#providerDeclined = true;
-        return this.#plan(this.#expiresAt);
-      }
+      const result = await this.#verify(token, this.session, refreshing);
+      if (result && 'session' in result) return this.#apply(result);
+      // A failed refresh keeps the session, which the server itself ends at `exp`.
+      if (refreshing && this.#lifetime.running) return this.#lifetime.decline();
+      // docs/contract.md §2: a token that fails leaves the visitor anonymous, and a verified
+      // conversation kept from an earlier page is not shown to them.
+      const carry = this.session;
+      if (result && this.#record.sub !== undefined) await this.#forget(null);
       if (this.session && this.#record.source === 'anonymous') return;
-      return this.#grant(() => api.session(undefined, this.session));
+      return this.#grant(() => api.session(undefined, carry));
     }
     if (refreshing) return;
     // The page no longer identifies the verified user who had this browser's conversation
     // (signed out on the host): do not show it to whoever is here now.
-    if (this.#record.sub !== undefined) await this.#forget(false);
+    if (this.#record.sub !== undefined) await this.#forget(this.session);
     const { user } = this;
     if (user && (user.name || user.email)) {
       const same = this.#record.name === user.name && this.#record.email === user.email;
@@ -160,33 +216,52 @@ export class Identity {
     if (!this.session) return this.#grant(() => api.session(undefined, null));
   }
 
-  async #refresh(): Promise<void> {
-    this.#lastRefresh = Date.now();
-    const token = this.#usable(await askForToken(this.provider));
-    if (token) {
-      this.#token = token;
-      return this.#settle(token, true);
+  /**
+   * Verifies `token`, carrying `carry` over when it is the same user. A refusal is kept for
+   * `report()` and explained in the console; `undefined` when the server could not be asked.
+   */
+  async #verify(
+    token: string,
+    carry: string | null,
+    refreshing: boolean,
+  ): Promise<SessionGrant | TokenFailure | undefined> {
+    const sub = decodeTokenHints(token).sub;
+    // A different user signs in on this browser: the previous one's conversation goes.
+    if (sub !== undefined && this.#record.sub !== undefined && sub !== this.#record.sub) {
+      await this.#forget(carry);
+      carry = null;
     }
-    // The host has no token for us (signed out): carry on, as anonymous from `exp` on.
-    this.#providerDeclined = true;
-    if (this.#expiresAt !== undefined) this.#plan(this.#expiresAt);
+    const result = await this.#retry(() => this.#o.api.verify(token, carry)).catch(() => undefined);
+    if (result && !('session' in result)) {
+      this.#failure = result;
+      console.warn(tokenWarning(result, refreshing));
+    }
+    return result;
   }
 
-  /** Forgets the identity and this browser's conversation, locally and (best effort) on the server. */
-  async #forget(waitForServer: boolean): Promise<void> {
-    const previous = this.session;
-    // The ending session's own logout call says what that session was (docs/contract.md §2), not 'anonymous'.
+  async #refresh(): Promise<void> {
+    const token = this.#usable(await askForToken(this.provider));
+    if (token) return this.#settle(token, true);
+    // The host has no token for us (signed out): carry on until `exp`.
+    this.#lifetime.decline();
+  }
+
+  /**
+   * Forgets the identity and this browser's conversation; `ending`, the session that belonged to
+   * it, is logged out on the server too (best effort), ending its family.
+   */
+  async #forget(ending: string | null, waitForServer = false): Promise<void> {
+    // The ending session's own logout call says what that session was (docs/contract.md §2).
     const belief = this.source;
-    clearTimeout(this.#timer);
-    this.#expiresAt = undefined;
+    this.#lifetime.stop();
     this.#record = ANONYMOUS;
     this.source = 'anonymous';
     this.name = null;
     this.#setSession(null);
     this.#o.storage.clear();
     this.#o.onForget();
-    if (previous) {
-      const done = this.#o.api.logout(previous, belief).catch(() => {});
+    if (ending) {
+      const done = this.#o.api.logout(ending, belief).catch(() => {});
       if (waitForServer) await done;
     }
   }
@@ -196,7 +271,9 @@ export class Identity {
       this.#apply(await this.#retry(fetchGrant), user);
     } catch (error) {
       // Offline, or the server is down: keep trying in the background; the chat waits for it.
-      if (!this.session && isTransient(error)) setTimeout(() => void this.recover(), 15_000);
+      if (!this.session && isTransient(error)) {
+        setTimeout(() => void this.ended('unauthorized', null), 15_000);
+      }
     }
   }
 
@@ -213,11 +290,10 @@ export class Identity {
     this.name = name ?? null;
     this.#setSession(grant.session);
     this.#saveRecord();
-    clearTimeout(this.#timer);
-    this.#expiresAt = undefined;
+    this.#lifetime.stop();
     if (grant.expiresAt !== undefined) {
-      this.#providerDeclined = false;
-      this.#plan(grant.expiresAt);
+      this.#failure = undefined;
+      this.#lifetime.start(grant.expiresAt);
     }
     this.#announce();
   }
@@ -226,26 +302,6 @@ export class Identity {
     if (this.session === null || this.session === this.#announced) return;
     this.#announced = this.session;
     this.#o.onSession();
-  }
-
-  /** Sets the timer for the token's end: refresh shortly before, or turn anonymous at `exp`. */
-  #plan(expS: number): void {
-    clearTimeout(this.#timer);
-    this.#expiresAt = expS;
-    const refresh = this.provider !== undefined && !this.#providerDeclined;
-    const now = Date.now();
-    const delay = refresh ? refreshDelayMs(expS, now) : Math.max(0, expS * 1000 - now);
-    this.#timer = setTimeout(
-      () => {
-        if (delay > MAX_TIMER_MS) this.#plan(expS);
-        else if (refresh) this.enqueue(() => this.#refresh());
-        else {
-          this.#expiresAt = undefined;
-          if (this.source === 'verified') this.#setSource('anonymous');
-        }
-      },
-      Math.min(delay, MAX_TIMER_MS),
-    );
   }
 
   #usable(token: string | undefined): string | undefined {
@@ -266,7 +322,7 @@ export class Identity {
         return await action();
       } catch (error) {
         if (attempt >= 2 || !isTransient(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt)));
+        await this.#sleep(backoffDelay(attempt));
       }
     }
   }

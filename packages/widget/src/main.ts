@@ -1,12 +1,14 @@
-// The entry point of chat_v3.js: defines `window.HilalChat` (docs/contract.md §5) and starts the widget
-// from the script tag's data attributes when it has them.
+// The entry point of chat_v3.js: defines `window.HilalChat` (docs/contract.md §5), starts the widget
+// from the script tag's data attributes when it has them, then makes the calls the embed
+// snippet's stub queued before the script had loaded.
 import { ChatWidget } from './chat-widget.js';
+import { type EmbedStub, queuedCalls, replay } from './embed-queue.js';
 import { optionsFromScript, resolveOptions } from './options.js';
 import type { HilalChatApi, WidgetState } from './types.js';
 
 declare global {
   interface Window {
-    HilalChat?: HilalChatApi;
+    HilalChat?: HilalChatApi | EmbedStub;
   }
 }
 
@@ -58,10 +60,16 @@ const api = Object.freeze<HilalChatApi>({
   open: () => started('open').setOpen(true),
   close: () => started('close').setOpen(false),
   state: () => widget?.state() ?? NOT_STARTED,
+  identity: () => widget?.identity() ?? { state: 'anonymous' },
 });
 
-// A page that includes the script twice keeps the first copy's state: init is idempotent.
-const hilal = window.HilalChat ?? api;
+/** Bad attributes or queued calls must not break the host page: say what is wrong, in the console. */
+const report = (error: unknown) => console.error(error instanceof Error ? error.message : error);
+
+// A page that includes the script twice keeps the first copy's state: init is idempotent. The
+// stub, on the other hand, gives way to the real API.
+const previous = window.HilalChat;
+const hilal = previous && 'version' in previous ? previous : api;
 window.HilalChat = hilal;
 
 const fromScript = script && optionsFromScript(script);
@@ -69,7 +77,7 @@ if (fromScript) {
   try {
     void hilal.init(fromScript);
   } catch (error) {
-    // Bad attributes must not break the host page: say what is wrong, in the console.
-    console.error(error instanceof Error ? error.message : error);
+    report(error);
   }
 }
+replay(queuedCalls(previous), hilal, report);

@@ -13,8 +13,12 @@ export interface OutboxEntry {
 }
 
 export interface OutboxOptions {
-  /** Sends with the current session; throws `HttpError` or a network error. */
-  readonly send: (entry: OutboxEntry) => Promise<Message | undefined>;
+  /**
+   * Sends with the current session; throws `HttpError` or a network error. Once `stale()` is
+   * true the entry was dropped (logout, another identity): a send still waiting for a session
+   * must not go out.
+   */
+  readonly send: (entry: OutboxEntry, stale: () => boolean) => Promise<Message | undefined>;
   /** The session was refused (401): get a new one before the next attempt. */
   readonly renewSession: () => Promise<void>;
   readonly onSent: (entry: OutboxEntry, message: Message | undefined) => void;
@@ -33,6 +37,7 @@ export class Outbox {
   readonly #failed = new Set<string>();
   #generation = 0;
   #running = false;
+  #drain: Promise<void> = Promise.resolve();
 
   constructor(options: OutboxOptions) {
     this.#options = options;
@@ -56,13 +61,13 @@ export class Outbox {
   add(entry: OutboxEntry): void {
     this.#entries.push(entry);
     this.#persist();
-    this.flush();
+    void this.flush();
   }
 
   /** The retry button: try a failed message again, under the same client id. */
   retry(clientMessageId: string): void {
     this.#failed.delete(clientMessageId);
-    this.flush();
+    void this.flush();
   }
 
   /** The server has the message (seen in history or on the stream): stop sending it. */
@@ -73,26 +78,34 @@ export class Outbox {
     this.#persist();
   }
 
-  /** Forgets everything, also a send in flight (a different user signed in, or logout). */
-  clear(): void {
+  /**
+   * Forgets every entry but those `keep` names, also a send in flight (logout, another user, an
+   * identity that ended); what is kept is sent again from the start.
+   */
+  clear(keep: (entry: OutboxEntry) => boolean = () => false): void {
     this.#generation++;
     this.#running = false;
-    this.#entries = [];
+    this.#entries = this.#entries.filter(keep);
     this.#failed.clear();
     this.#persist();
+    if (this.#entries.length) void this.flush();
   }
 
-  /** Sends what is waiting, oldest first; a no-op while a send loop already runs. */
-  flush(): void {
-    if (this.#running) return;
+  /**
+   * Sends what is waiting, oldest first (joining the send loop if one runs). Resolves once
+   * nothing is left to try: everything sent, failed or dropped.
+   */
+  flush(): Promise<void> {
+    if (this.#running) return this.#drain;
     this.#running = true;
     const generation = this.#generation;
-    void this.#drain(generation).finally(() => {
+    this.#drain = this.#sendAll(generation).finally(() => {
       if (generation === this.#generation) this.#running = false;
     });
+    return this.#drain;
   }
 
-  async #drain(generation: number): Promise<void> {
+  async #sendAll(generation: number): Promise<void> {
     for (;;) {
       const next = this.#entries.find((e) => !this.#failed.has(e.clientMessageId));
       if (!next || generation !== this.#generation) return;
@@ -105,7 +118,7 @@ export class Outbox {
     const stale = () => generation !== this.#generation || !this.has(entry.clientMessageId);
     for (let attempt = 0; ; attempt++) {
       try {
-        const message = await this.#options.send(entry);
+        const message = await this.#options.send(entry, stale);
         if (generation !== this.#generation) return;
         this.confirm(entry.clientMessageId);
         this.#options.onSent(entry, message);

@@ -1,8 +1,8 @@
 // The public surface of chat_v3.js (docs/contract.md §5): what a host page may call on `window.HilalChat`.
-import type { IdentitySource, WidgetState } from '@hilal/contract/widget-api';
+import type { IdentityReport, IdentitySource, WidgetState } from '@hilal/contract/widget-api';
 
 /** Who the visitor is, as far as the server has decided (docs/contract.md §2). */
-export type { IdentitySource, WidgetState };
+export type { IdentityReport, IdentitySource, WidgetState };
 
 /** Returns a fresh token from the host's backend, or nothing when the user is signed out. */
 export type UserTokenProvider = () =>
@@ -20,7 +20,10 @@ export interface InitOptions {
   readonly userToken?: string | null | undefined;
   /** Self-reported details, used for display only. */
   readonly user?: { readonly name?: string | undefined; readonly email?: string | undefined };
-  /** Asked for a fresh token shortly before the current one expires. */
+  /**
+   * Asked for a fresh token shortly before the current one expires, and when the server ends the
+   * verified session early (the secret was saved again, a 401).
+   */
   readonly userTokenProvider?: UserTokenProvider | undefined;
   /** The Hilal server; defaults to the origin chat_v3.js was loaded from. */
   readonly serverUrl?: string | undefined;
@@ -40,4 +43,6 @@ export interface HilalChatApi {
   open(): void;
   close(): void;
   state(): WidgetState;
+  /** The identity state, and the reason and detail of the last token that failed. */
+  identity(): IdentityReport;
 }

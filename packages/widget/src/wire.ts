@@ -8,6 +8,7 @@ import type {
   DeltaEvent,
   HistoryResponse,
   IdentitySource,
+  SessionEndedEvent,
   TypingEvent,
   VerifiedResponse,
   WidgetConfig,
@@ -118,6 +119,33 @@ export function parseSession(value: unknown): SessionGrant | undefined {
 export function parseTyping(value: unknown): TypingEvent | undefined {
   if (!isObject(value)) return undefined;
   return { author: value.author === 'agent' ? 'agent' : 'bot', typing: value.typing === true };
+}
+
+/** Why the server ended a stream's session; `undefined` for a reason this widget does not know. */
+export type SessionEndReason = SessionEndedEvent['reason'];
+
+const END_REASONS: readonly SessionEndReason[] = ['logout', 'secret_changed', 'expired', 'max_age'];
+
+export function parseSessionEnded(value: unknown): SessionEndReason | undefined {
+  return isObject(value) ? END_REASONS.find((known) => known === value.reason) : undefined;
+}
+
+/**
+ * Why `POST /api/widget/verify-jwt` refused a token (README "Failure reasons"): fixed codes, never
+ * the token, so they are safe to show the host's developers.
+ */
+export interface TokenFailure {
+  readonly reason: string;
+  readonly detail: string;
+}
+
+/** A code such as `signature_mismatch`; anything else (a proxy's page) is `unknown`. */
+const code = (value: unknown): string =>
+  typeof value === 'string' && /^[a-z_]{1,40}$/.test(value) ? value : 'unknown';
+
+export function parseTokenFailure(value: unknown): TokenFailure {
+  const body = isObject(value) ? value : {};
+  return { reason: code(body.reason), detail: code(body.detail) };
 }
 
 export function parseDelta(value: unknown): DeltaEvent | undefined {

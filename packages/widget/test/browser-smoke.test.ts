@@ -24,10 +24,27 @@ const BUNDLE = new URL('../../dist/chat_v3.js', import.meta.url);
 const ORG = 'org_0123456789abcdef01234567';
 const BOT = 'bot_0123456789abcdef01234567';
 
+/** The embed snippet's one-line stub, exactly as README "3. Pass it to the widget" shows it. */
+const STUB = (() => {
+  const readme = fs.readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+  const line = /^<script>window\.HilalChat=window\.HilalChat\|\|.*<\/script>$/m.exec(readme)?.[0];
+  assert.ok(line, 'README.md shows the one-line stub');
+  return line;
+})();
+
 /** Host pages by path; `/chat_v3.js` is the bundle; every `/api/…` is a 404 (no server here). */
 const pages: Record<string, string> = {
   '/bare': '<script src="/chat_v3.js"></script>',
   '/bad-attributes': `<script src="/chat_v3.js" data-org-id="nope" data-bot-id="${BOT}"></script>`,
+  // Called before the script: a bad init and an open (not started: an error), then a good init
+  // and an open. Each error goes to the console; the good calls still happen, in order.
+  '/stub-queue': `${STUB}<script>
+      HilalChat.init({ organizationId: 'nope' });
+      HilalChat.open();
+      HilalChat.init({ organizationId: '${ORG}', botId: '${BOT}' });
+      HilalChat.open();
+      window.queuedBeforeLoad = HilalChat.q.length;
+    </script><script src="/chat_v3.js"></script>`,
   '/attributes': `<style>button { padding: 40px; background: yellow } div { display: none }</style>
     <script src="/chat_v3.js" data-org-id="${ORG}" data-bot-id="${BOT}"></script>`,
 };
@@ -99,10 +116,19 @@ describe('chat_v3.js in Chromium', { skip: NO_CHROMIUM }, () => {
         version: hilal?.version,
         frozen: Object.isFrozen(hilal),
         state: hilal?.state(),
+        identity: hilal?.identity(),
         elements: document.querySelectorAll('hilal-chat, style, link').length,
       };
     });
-    assert.deepEqual(api.methods, ['close', 'init', 'logout', 'open', 'setUserToken', 'state']);
+    assert.deepEqual(api.methods, [
+      'close',
+      'identity',
+      'init',
+      'logout',
+      'open',
+      'setUserToken',
+      'state',
+    ]);
     assert.equal(api.version, '3.0.0');
     assert.equal(api.frozen, true);
     assert.deepEqual(api.state, {
@@ -114,6 +140,7 @@ describe('chat_v3.js in Chromium', { skip: NO_CHROMIUM }, () => {
       connected: false,
       messages: 0,
     });
+    assert.deepEqual(api.identity, { state: 'anonymous' });
     assert.equal(api.elements, 0);
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
@@ -187,6 +214,31 @@ describe('chat_v3.js in Chromium', { skip: NO_CHROMIUM }, () => {
       consoleErrors.join('\n'),
     );
     assert.equal(await page.evaluate(() => window.HilalChat?.state().initialized), false);
+    await page.close();
+  });
+
+  test('the stub queues calls made before the script loads; they run in order, errors to the console', async () => {
+    const { page, pageErrors, consoleErrors } = await open('/stub-queue');
+    await page.waitForFunction(() => window.HilalChat?.state().open);
+    const after = await page.evaluate(() => ({
+      queued: Reflect.get(window, 'queuedBeforeLoad'),
+      frozen: Object.isFrozen(window.HilalChat),
+      version: window.HilalChat && 'version' in window.HilalChat ? window.HilalChat.version : null,
+      queue: window.HilalChat && 'q' in window.HilalChat,
+      state: window.HilalChat?.state(),
+    }));
+    assert.equal(after.queued, 4, 'the four calls were queued before the script ran');
+    assert.equal(after.frozen, true, 'the real API took the place of the stub');
+    assert.equal(after.version, '3.0.0');
+    assert.equal(after.queue, false);
+    assert.equal(after.state?.initialized, true);
+    assert.equal(after.state?.open, true);
+    assert.deepEqual(pageErrors, [], 'nothing thrown into the page');
+    // (Besides these, the browser logs the 404s of this server without a chat API.)
+    const reported = consoleErrors.filter((text) => text.startsWith('HilalChat.'));
+    assert.equal(reported.length, 2, consoleErrors.join('\n'));
+    assert.match(reported[0] ?? '', /^HilalChat\.init: organizationId must be/);
+    assert.match(reported[1] ?? '', /^HilalChat\.open: call HilalChat\.init\(\{ … \}\) first\.$/);
     await page.close();
   });
 

@@ -221,6 +221,42 @@ describe('Outbox', () => {
     });
   }
 
+  test('clear(keep): what waited for the ended identity is never sent; what was typed since is sent once', async () => {
+    const storage = memoryStorage();
+    const store = createStorage('bot_1', () => storage.area);
+    const sends: string[] = [];
+    const sent: string[] = [];
+    // Like the widget: every send first waits for a session, which a switch of identity holds back.
+    let grant: () => void = () => {};
+    const session = new Promise<void>((resolve) => (grant = resolve));
+    const outbox = new Outbox({
+      send: async (e, stale) => {
+        await session;
+        if (stale()) return undefined;
+        sends.push(e.clientMessageId);
+        return stored(e);
+      },
+      renewSession: async () => {},
+      onSent: (e) => sent.push(e.clientMessageId),
+      onFailed: () => assert.fail('not failed'),
+      save: saveLikeTheWidget(store),
+      sleep: async () => {},
+    });
+    outbox.add(entry('verified-secret')); // typed by the verified user, waiting
+    outbox.add(entry('typed-during-switch'));
+    assert.deepEqual(nextPage(store), ['verified-secret', 'typed-during-switch']);
+
+    outbox.clear((e) => e.clientMessageId === 'typed-during-switch');
+    assert.deepEqual(nextPage(store), ['typed-during-switch'], 'gone from storage at once');
+    grant();
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+
+    assert.deepEqual(sends, ['typed-during-switch'], 'sent once, and nothing else');
+    assert.deepEqual(sent, ['typed-during-switch']);
+    assert.deepEqual(nextPage(store), []);
+  });
+
   test('restored entries are sent on flush', async () => {
     const { outbox, log, idle } = harness([]);
     outbox.restore([entry('c1'), entry('c2'), entry('c1')]);

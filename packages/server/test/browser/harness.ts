@@ -55,8 +55,16 @@ export interface Harness {
   now(): number;
   /** Moves the server's clock ahead by `ms`; tokens signed from then on are signed at the new time. */
   advanceClock(ms: number): void;
-  /** An HS256 token signed with the bot's secret at `now()`, as the host's backend would sign it. */
-  token(claims: Claims, ttlS?: number): string;
+  /**
+   * An HS256 token signed at `now()`, as the host's backend would sign it: with the bot's current
+   * secret (the seeded one, or the last `rotateSecret`), or with `secret`.
+   */
+  token(claims: Claims, ttlS?: number, secret?: string): string;
+  /**
+   * Regenerates and saves the bot's secret at once, as an admin would (the verified sessions of
+   * the old one end); `token` signs with the new one from then on. Returns the old and the new.
+   */
+  rotateSecret(): Promise<{ previous: string; current: string }>;
   /** `<script src=…/chat_v3.js …data-*>` with the org and bot filled in. */
   scriptTag(data?: Record<string, string>): string;
   /** `<script>` calling `HilalChat.init(options)` with the org and bot filled in. */
@@ -82,8 +90,8 @@ export async function startHarness(): Promise<Harness> {
   const now = () => Date.now() + aheadMs;
   const hilal = await startTestApp('sqlite', {}, { now });
   const bot = await seedBot(hilal.services);
-  const secret = bot.secret;
-  assert.ok(secret, 'the seeded bot has a secret of its own');
+  assert.ok(bot.secret, 'the seeded bot has a secret of its own');
+  let secret = bot.secret;
   const hilalUrl = await hilal.app.listen({ port: 0, host: '127.0.0.1' });
 
   const pages = new Map<string, string>();
@@ -124,8 +132,13 @@ export async function startHarness(): Promise<Harness> {
       assert.ok(ms >= 0, 'the clock only moves ahead');
       aheadMs += ms;
     },
-    token(claims, ttlS = 600) {
-      return signHs256(secret, { ...claims, exp: Math.floor(now() / 1000) + ttlS });
+    token(claims, ttlS = 600, signWith = secret) {
+      return signHs256(signWith, { ...claims, exp: Math.floor(now() / 1000) + ttlS });
+    },
+    async rotateSecret() {
+      const previous = secret;
+      secret = (await hilal.services.secrets.rotate(bot.orgId, bot.botId, 'test')).secret;
+      return { previous, current: secret };
     },
     scriptTag(data = {}) {
       const attributes = { 'org-id': bot.orgId, 'bot-id': bot.botId, ...data };

@@ -2,9 +2,9 @@
 // no DOM lib, so the few browser globals these tests use are described here: types only, erased
 // before the functions are sent to the page.
 
-import type { IdentitySource, WidgetState } from '@hilal/contract';
+import type { IdentityReport, IdentitySource, WidgetState } from '@hilal/contract';
 
-export type { IdentitySource, WidgetState };
+export type { IdentityReport, IdentitySource, WidgetState };
 
 interface HilalChatGlobal {
   init(options: { organizationId: string; botId: string }): Promise<void>;
@@ -12,6 +12,7 @@ interface HilalChatGlobal {
   logout(): Promise<void>;
   open(): void;
   state(): WidgetState;
+  identity(): IdentityReport;
 }
 
 interface PageStorage {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.js';
 import { NetworkLog } from './network-log.js';
-import type { IdentitySource, PageGlobals, WidgetState } from './page-globals.js';
+import type { IdentityReport, IdentitySource, PageGlobals, WidgetState } from './page-globals.js';
 
 const BOT_SENT = 'hilal-chat li[data-author=bot][data-status=sent] .bubble';
 /** Each bubble starts with a visually hidden "Bot: " for screen readers. */
@@ -28,9 +28,20 @@ export interface StoredMessage {
   readonly createdAt: number;
 }
 
+/** The `text` of a `POST /api/chat/messages` body. */
+function sentText(body: string | null): unknown {
+  try {
+    return JSON.parse(body ?? 'null')?.text;
+  } catch {
+    return undefined;
+  }
+}
+
 export class WidgetPage {
   readonly net: NetworkLog;
   readonly pageErrors: string[] = [];
+  /** What the page wrote to its console, e.g. `warning: Hilal: the user token was not verified …`. */
+  readonly console: string[] = [];
 
   constructor(
     readonly context: BrowserContext,
@@ -40,10 +51,16 @@ export class WidgetPage {
   ) {
     this.net = new NetworkLog(page, hilalUrl);
     page.on('pageerror', (error) => this.pageErrors.push(String(error)));
+    page.on('console', (message) => this.console.push(`${message.type()}: ${message.text()}`));
   }
 
   state(): Promise<WidgetState> {
     return this.page.evaluate(() => (globalThis as unknown as PageGlobals).HilalChat.state());
+  }
+
+  /** `HilalChat.identity()`: the state, and why the last token failed. */
+  identity(): Promise<IdentityReport> {
+    return this.page.evaluate(() => (globalThis as unknown as PageGlobals).HilalChat.identity());
   }
 
   /** Waits until `state()` has every field of `want`. */
@@ -76,11 +93,18 @@ export class WidgetPage {
     await this.openPanel();
     const bots = this.page.locator(BOT_SENT);
     const before = await bots.count();
-    const sends = this.net.calls('/api/chat/messages', 'POST').length;
+    // The answer to this text's send, whenever it comes (after attempts that failed, or once the
+    // widget has a session again).
+    const answered = this.page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' &&
+        new URL(response.url()).pathname === '/api/chat/messages' &&
+        sentText(response.request().postData()) === text,
+    );
     const input = this.page.locator('hilal-chat textarea');
     await input.fill(text);
     await input.press('Enter');
-    const response = await this.net.response('POST', '/api/chat/messages', sends);
+    const response = await answered;
     assert.equal(response.status(), 200, `POST /api/chat/messages: ${await response.text()}`);
     await bots.nth(before).waitFor();
     return {

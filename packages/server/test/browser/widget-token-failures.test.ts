@@ -1,8 +1,10 @@
 // docs/contract.md §2: "a token was given and failed" leaves the visitor anonymous, and the chat still works.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { b64url, signHs256 } from '../support/tokens.js';
 import { type Harness, NO_CHROMIUM, startHarness, TEST_OPTIONS } from './harness.js';
+import type { PageGlobals } from './page-globals.js';
 
 describe('a token that fails, in a browser', { skip: NO_CHROMIUM }, () => {
   let h: Harness;
@@ -53,6 +55,49 @@ describe('a token that fails, in a browser', { skip: NO_CHROMIUM }, () => {
         const { reply } = await w.send('Can I talk to a human, please?');
         assert.match(reply, /e-?mail/i);
         assert.deepEqual(await w.findOnScreen('Late Larry'), []);
+      } finally {
+        await w.close();
+      }
+    },
+  );
+
+  it(
+    'a token signed with another secret: identity() and the console say why and where the fix is, never the token',
+    TEST_OPTIONS,
+    async () => {
+      const token = h.token({ sub: 'user-wrong', name: 'Wael Wrongsecret' }, 600, 'f'.repeat(64));
+      const w = await failsThenChatsAnonymously(token, 'invalid_signature', 'signature_mismatch');
+      try {
+        assert.deepEqual(await w.identity(), {
+          state: 'anonymous',
+          reason: 'invalid_signature',
+          detail: 'signature_mismatch',
+        });
+        const warnings = w.console.filter((line) => line.includes('Hilal:'));
+        assert.deepEqual(warnings, [
+          'warning: Hilal: the user token was not verified (invalid_signature / signature_mismatch); ' +
+            'the visitor chats as anonymous. Fix: see README.md#failure-reasons',
+        ]);
+        // The anchor leads somewhere: README.md has the "Failure reasons" heading.
+        const readme = fs.readFileSync(
+          new URL('../../../../../README.md', import.meta.url),
+          'utf8',
+        );
+        assert.match(readme, /^#+ Failure reasons$/m);
+        // STYLE "Errors": no console line holds the token, nor any of its parts.
+        for (const line of w.console) {
+          for (const part of [token, ...token.split('.').slice(1)]) {
+            assert.ok(!line.includes(part), `the console holds the token: ${line}`);
+          }
+        }
+
+        // A token that verifies clears the reason.
+        await w.page.evaluate(
+          (good) => (globalThis as unknown as PageGlobals).HilalChat.setUserToken(good),
+          h.token({ sub: 'user-wrong', name: 'Wael Wrongsecret' }),
+        );
+        await w.waitForState({ identity: 'verified' });
+        assert.deepEqual(await w.identity(), { state: 'verified' });
       } finally {
         await w.close();
       }
