@@ -1,4 +1,4 @@
-import type { AdminUser, SignInBody } from '@hilal/contract/admin-api';
+import type { AdminUser, ChangePasswordBody, SignInBody } from '@hilal/contract/admin-api';
 import { ApiError, apiRequest, isRecord } from '../api/api-client';
 import { isRole } from './roles';
 
@@ -32,4 +32,9 @@ export async function signIn(credentials: SignInBody): Promise<AdminUser> {
 
 export async function signOut(): Promise<void> {
   await apiRequest('POST', '/api/auth/logout');
+}
+
+/** Everyone's own password; the user's other dashboard sessions end (README "HTTP API"). */
+export async function changePassword(body: ChangePasswordBody): Promise<void> {
+  await apiRequest('POST', '/api/auth/password', body);
 }

@@ -10,3 +10,6 @@ export const ROLE_LABELS: Readonly<Record<AdminRole, string>> = {
 export function isRole(value: unknown): value is AdminRole {
   return typeof value === 'string' && Object.hasOwn(ROLE_LABELS, value);
 }
+
+/** Every role, in the order the dashboard offers them. */
+export const ROLES = Object.keys(ROLE_LABELS) as AdminRole[];

@@ -2,6 +2,7 @@
 // `hilal_admin` cookie; every non-GET request carries `X-Hilal-CSRF: 1` (which a cross-site page
 // cannot send without a preflight that these routes never grant) and a JSON body, since the
 // dashboard's routes read `application/json` only.
+import type { FieldProblem } from '@hilal/contract/admin-api';
 
 /** What went wrong, as the server said it: `code` is its `error` (README "Error codes"). */
 export class ApiError extends Error {
@@ -12,6 +13,8 @@ export class ApiError extends Error {
     /** The server's stable code, `network` when no answer arrived, `unexpected` for a foreign answer. */
     readonly code: string,
     message: string,
+    /** Per-field problems of the "see fields" errors (`invalid_settings`, …); empty otherwise. */
+    readonly fields: readonly FieldProblem[] = [],
   ) {
     super(message);
   }
@@ -53,8 +56,17 @@ async function readJson(response: Response): Promise<unknown> {
 /** The error shape `{ error, message }`; anything else (a proxy's page) gets a generic message. */
 function toApiError(status: number, payload: unknown): ApiError {
   if (isRecord(payload) && typeof payload.error === 'string' && typeof payload.message === 'string')
-    return new ApiError(status, payload.error, payload.message);
+    return new ApiError(status, payload.error, payload.message, readFields(payload.fields));
   return new ApiError(status, 'unexpected', `The server answered with status ${status}.`);
+}
+
+/** `fields: [{ field, problem }]`, keeping only well-formed items. */
+function readFields(value: unknown): FieldProblem[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (item): item is FieldProblem =>
+      isRecord(item) && typeof item.field === 'string' && typeof item.problem === 'string',
+  );
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

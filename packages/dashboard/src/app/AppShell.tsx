@@ -16,8 +16,18 @@ export function AppShell() {
             <li>
               <NavLink to="/inbox">Inbox</NavLink>
             </li>
+            {(user?.role === 'owner' || user?.role === 'admin') && (
+              <li>
+                <NavLink to="/chatbots">Chatbots</NavLink>
+              </li>
+            )}
+            {user?.role === 'owner' && (
+              <li>
+                <NavLink to="/members">Members</NavLink>
+              </li>
+            )}
             <li>
-              <NavLink to="/chatbots">Chatbots</NavLink>
+              <NavLink to="/password">Change password</NavLink>
             </li>
           </ul>
         </nav>
