@@ -3,6 +3,7 @@
 // imports only their types (`import type`, erased by the bundler), so its API client is checked
 // against what the server sends and cannot drift from it.
 import { type Static, Type } from '@sinclair/typebox';
+import { ChatMessage, IdentitySource } from './widget-api.js';
 
 const closed = { additionalProperties: false } as const;
 
@@ -211,3 +212,193 @@ export const UpdateKnowledgeEntryBody = Type.Object(
   closed,
 );
 export type UpdateKnowledgeEntryBody = Static<typeof UpdateKnowledgeEntryBody>;
+
+// ——— Inbox (docs/contract.md §7 Inbox), every role ———
+
+const Text = Type.Union([Type.String(), Type.Null()]);
+
+/** A union of the strings in `values`, whose static type keeps each literal. */
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return Type.Unsafe<T[number]>(Type.Union(values.map((value) => Type.Literal(value))));
+}
+
+/** The badge's tooltip: where the identity came from (docs/contract.md §2), one text per state. */
+export const BADGE_SOURCES = {
+  verified: 'Verified: signed token',
+  'self-reported': 'Self-reported by the visitor',
+  anonymous: 'Anonymous: nothing known',
+} as const satisfies Record<IdentitySource, string>;
+
+export const ConversationStatus = Type.Union([
+  Type.Literal('bot'),
+  Type.Literal('human'),
+  Type.Literal('closed'),
+]);
+export type ConversationStatus = Static<typeof ConversationStatus>;
+
+/**
+ * The contact as a row shows it: verified claims as such, anything else the visitor said
+ * labelled self-reported (never mixed: a verified contact's details are its token's claims).
+ */
+export const InboxContact = Type.Union([
+  Type.Object(
+    {
+      kind: Type.Literal('verified'),
+      verifiedClaims: Type.Object({ sub: Text, name: Text, email: Text }, closed),
+    },
+    closed,
+  ),
+  Type.Object(
+    {
+      kind: Type.Literal('visitor'),
+      selfReported: Type.Object({ name: Text, email: Text }, closed),
+    },
+    closed,
+  ),
+]);
+export type InboxContact = Static<typeof InboxContact>;
+
+/** A conversation as the inbox lists it. */
+export const InboxConversation = Type.Object(
+  {
+    id: Type.String(),
+    botId: Type.String(),
+    contactId: Type.String(),
+    status: ConversationStatus,
+    /** The identity of the latest visitor message. */
+    badge: IdentitySource,
+    /** The badge's tooltip, from `BADGE_SOURCES`. */
+    badgeSource: Type.String(),
+    /** Epoch milliseconds; the list's order (newest first). */
+    lastActivityAt: Type.Integer(),
+    contact: InboxContact,
+    assignee: Type.Union([
+      Type.Object({ id: Type.String(), email: Type.String() }, closed),
+      Type.Null(),
+    ]),
+    /** A visitor message the signed-in user has not read (`POST …/:id/read`). */
+    unread: Type.Boolean(),
+  },
+  closed,
+);
+export type InboxConversation = Static<typeof InboxConversation>;
+
+export const INBOX_STATUS_FILTERS = ['open', 'closed'] as const;
+export const INBOX_ASSIGNEE_FILTERS = ['mine', 'unassigned', 'all'] as const;
+export const INBOX_PAGE_MAX = 100;
+
+/**
+ * `GET /api/admin/conversations`. Query strings are text (type coercion is off), so `limit` is
+ * matched as digits: 1 to 100, 50 when absent. `cursor` is the previous page's `nextCursor`,
+ * sent with the same filters. `status=open` is `bot` or `human`.
+ */
+export const InboxListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$' })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    status: Type.Optional(oneOf(INBOX_STATUS_FILTERS)),
+    identity: Type.Optional(IdentitySource),
+    assignee: Type.Optional(oneOf(INBOX_ASSIGNEE_FILTERS)),
+    botId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** Name, email or user id (`sub`): a case-insensitive substring, `%` and `_` literal. */
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  closed,
+);
+export type InboxListQuery = Static<typeof InboxListQuery>;
+
+/** Counts under the other filters: status counts ignore `status`, and so on ("Verified (12)"). */
+export const InboxCounts = Type.Object(
+  {
+    status: Type.Object({ open: Type.Integer(), closed: Type.Integer() }, closed),
+    identity: Type.Object(
+      { verified: Type.Integer(), 'self-reported': Type.Integer(), anonymous: Type.Integer() },
+      closed,
+    ),
+    assignee: Type.Object(
+      { mine: Type.Integer(), unassigned: Type.Integer(), all: Type.Integer() },
+      closed,
+    ),
+  },
+  closed,
+);
+export type InboxCounts = Static<typeof InboxCounts>;
+
+export const InboxListResponse = Type.Object(
+  {
+    conversations: Type.Array(InboxConversation),
+    /** Null on the last page. Opaque. */
+    nextCursor: Text,
+    counts: InboxCounts,
+    /** Open conversations unread by the signed-in user, whatever the filters (the tab title). */
+    unreadTotal: Type.Integer(),
+  },
+  closed,
+);
+export type InboxListResponse = Static<typeof InboxListResponse>;
+
+/** One detail of the contact, and where it came from. */
+export const MarkedValue = Type.Union([
+  Type.Object(
+    {
+      value: Type.String(),
+      source: Type.Union([Type.Literal('verified'), Type.Literal('self-reported')]),
+    },
+    closed,
+  ),
+  Type.Null(),
+]);
+export type MarkedValue = Static<typeof MarkedValue>;
+
+/** The contact panel: user id (verified contacts only), name and email, each marked. */
+export const ContactPanel = Type.Object(
+  { id: Type.String(), userId: MarkedValue, name: MarkedValue, email: MarkedValue },
+  closed,
+);
+export type ContactPanel = Static<typeof ContactPanel>;
+
+/** `GET /api/admin/conversations/:id`; it does not mark the conversation read. */
+export const InboxThreadResponse = Type.Object(
+  {
+    conversation: InboxConversation,
+    /** Oldest first, each with its author and `identitySource`; the newest 500. */
+    messages: Type.Array(ChatMessage),
+    unread: Type.Boolean(),
+    contact: ContactPanel,
+    /** The contact's other conversations, newest activity first (at most 20). */
+    otherConversations: Type.Array(
+      Type.Object(
+        { id: Type.String(), status: ConversationStatus, lastActivityAt: Type.Integer() },
+        closed,
+      ),
+    ),
+    /** A self-reported email that is the email of a verified contact of the same chatbot. */
+    impersonationWarning: Type.Boolean(),
+  },
+  closed,
+);
+export type InboxThreadResponse = Static<typeof InboxThreadResponse>;
+
+/** `POST /api/admin/conversations/:id/messages` */
+export const AgentReplyBody = Type.Object({ text: Type.String({ minLength: 1 }) });
+export type AgentReplyBody = Static<typeof AgentReplyBody>;
+export const AgentReplyResponse = Type.Object({ message: ChatMessage }, closed);
+export type AgentReplyResponse = Static<typeof AgentReplyResponse>;
+
+/** `POST …/:id/assign`, `…/unassign`, `…/close`, `…/reopen`: the conversation afterwards. */
+export const InboxConversationResponse = Type.Object({ conversation: InboxConversation }, closed);
+export type InboxConversationResponse = Static<typeof InboxConversationResponse>;
+
+/** `POST …/:id/read`: read up to `lastReadSeq`, the conversation's newest message. */
+export const MarkReadResponse = Type.Object(
+  { lastReadSeq: Type.Integer(), unread: Type.Boolean(), unreadTotal: Type.Integer() },
+  closed,
+);
+export type MarkReadResponse = Static<typeof MarkReadResponse>;
+
+/** `GET /api/admin/events`: the data of each `event: conversation` (then refetch). */
+export const InboxActivityEvent = Type.Object(
+  { conversationId: Type.String(), lastActivityAt: Type.Integer() },
+  closed,
+);
+export type InboxActivityEvent = Static<typeof InboxActivityEvent>;

@@ -20,6 +20,10 @@ export const ERROR_CODES = {
     status: 429,
     message: 'Too many live streams are open for this visitor. Close one and retry.',
   },
+  too_many_inbox_streams: {
+    status: 429,
+    message: 'Too many live inbox streams are open for this user. Close one and retry.',
+  },
   unauthorized: { status: 401, message: 'Sign-in or a valid session is required.' },
   https_required: { status: 403, message: 'This server accepts HTTPS requests only.' },
   forbidden: { status: 403, message: 'You may not do this.' },
@@ -29,6 +33,10 @@ export const ERROR_CODES = {
     status: 409,
     message:
       'An organization keeps at least one owner: this one can be neither removed nor demoted.',
+  },
+  conversation_already_open: {
+    status: 409,
+    message: 'The contact already has another open conversation.',
   },
   email_taken: { status: 409, message: 'An account with this email already exists.' },
   invalid_email: { status: 400, message: 'The email address is not valid.' },

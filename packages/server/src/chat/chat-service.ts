@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { HilalError } from '../errors.js';
 import type { WidgetSessions } from '../identity/widget-sessions.js';
+import { publishInboxActivity } from '../inbox/inbox-events.js';
 import { countPerMinute } from '../store/per-minute-limit.js';
 import type { Store } from '../store/store.js';
 import type { ChatCaller } from './chat-auth.js';
@@ -120,6 +121,10 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       if (stored.duplicate) return stored;
 
       await publishChatEvent(store, contact.id, { type: 'message', message: stored.message });
+      await publishInboxActivity(store, organizationId, {
+        conversationId: conversation.id,
+        lastActivityAt: nowMs,
+      });
       // The bot answers while it has the conversation. Once it is handed to a human, it only
       // acknowledges the follow-up email it asked an unverified visitor for.
       const followUpOnly =

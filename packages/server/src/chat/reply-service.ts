@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database, IdentityState } from '../db/schema.js';
 import { newId } from '../ids.js';
+import { publishInboxActivity } from '../inbox/inbox-events.js';
 import type { Store } from '../store/store.js';
 import { publishChatEvent } from './chat-events.js';
 import { type Contact, setContactEmail } from './contacts-repository.js';
@@ -98,6 +99,10 @@ export function createReplyService(deps: {
         await setContactEmail(db, organizationId, contact.id, reply.capturedEmail, now());
       }
       await publish({ type: 'message', message });
+      await publishInboxActivity(store, organizationId, {
+        conversationId: conversation.id,
+        lastActivityAt: message.createdAt,
+      });
     } catch (error) {
       log.error(
         { err: error instanceof Error ? { type: error.name, stack: error.stack } : {} },

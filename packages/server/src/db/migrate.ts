@@ -2,6 +2,7 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as identityCore from './migrations/001-identity-core.js';
 import * as chat from './migrations/002-chat.js';
 import * as adminSessions from './migrations/003-admin-sessions.js';
+import * as inbox from './migrations/004-inbox.js';
 
 export interface MigrationContext {
   readonly dialect: 'sqlite' | 'postgres';
@@ -17,6 +18,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, HilalMigration]> = [
   ['001-identity-core', identityCore],
   ['002-chat', chat],
   ['003-admin-sessions', adminSessions],
+  ['004-inbox', inbox],
 ];
 
 /** Applies every pending migration; returns the names applied by this call, in order. */

@@ -14,6 +14,7 @@ export interface Database {
   contacts: ContactsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
+  conversation_reads: ConversationReadsTable;
   knowledge_entries: KnowledgeEntriesTable;
   admin_sessions: AdminSessionsTable;
 }
@@ -112,6 +113,17 @@ export interface ConversationsTable {
   status: ConversationStatus;
   created_at: Millis;
   last_activity_at: Millis;
+  /** The agent (a user of the organization) it is assigned to; null when unassigned. */
+  assignee_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** How far an agent has read a conversation: unread while a visitor message has a higher seq. */
+export interface ConversationReadsTable {
+  organization_id: string;
+  conversation_id: string;
+  user_id: string;
+  last_read_seq: number;
+  read_at: Millis;
 }
 
 export type MessageAuthor = 'visitor' | 'bot' | 'agent';

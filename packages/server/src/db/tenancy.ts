@@ -9,6 +9,7 @@ export type TenantTable =
   | 'contacts'
   | 'conversations'
   | 'messages'
+  | 'conversation_reads'
   | 'knowledge_entries'
   | 'admin_sessions';
 

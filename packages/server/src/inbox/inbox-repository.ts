@@ -1,12 +1,30 @@
+import { BADGE_SOURCES, type InboxConversation } from '@hilal/contract';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
+import type { InboxCursor } from './inbox-cursor.js';
+import {
+  afterCursor,
+  type InboxFacet,
+  type InboxFilters,
+  type InboxViewer,
+  inboxConditions,
+  unreadBy,
+} from './inbox-filters.js';
 
-/** Conversations with their contacts, both scoped to the organization. */
-function inboxRows(db: Kysely<Database>, organizationId: string) {
+/**
+ * Conversations with their contacts and assignees, scoped to the organization, with the viewer's
+ * unread mark. No order: the list adds the keyset's.
+ */
+function inboxRows(db: Kysely<Database>, viewer: InboxViewer) {
   return db
     .selectFrom('conversations')
     .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+    .leftJoin('users', (join) =>
+      join
+        .onRef('users.id', '=', 'conversations.assignee_id')
+        .on('users.organization_id', '=', viewer.organizationId),
+    )
     .select([
       'conversations.id',
       'conversations.chatbot_id',
@@ -14,60 +32,137 @@ function inboxRows(db: Kysely<Database>, organizationId: string) {
       'conversations.status',
       'conversations.identity',
       'conversations.last_activity_at',
+      'conversations.assignee_id',
+      'users.email as assignee_email',
       'contacts.kind',
       'contacts.sub',
       'contacts.name',
       'contacts.email',
+      unreadBy(viewer).as('unread'),
     ])
-    .where(inOrganization('conversations', organizationId))
-    .where(inOrganization('contacts', organizationId));
+    .where(inOrganization('contacts', viewer.organizationId));
 }
 
-type InboxRow = Awaited<ReturnType<ReturnType<typeof inboxRows>['executeTakeFirstOrThrow']>>;
+export type InboxRow = Awaited<ReturnType<ReturnType<typeof inboxRows>['executeTakeFirstOrThrow']>>;
 
-function toInboxConversation(row: InboxRow) {
+export function toInboxConversation(row: InboxRow): InboxConversation {
   return {
     id: row.id,
     botId: row.chatbot_id,
     contactId: row.contact_id,
     status: row.status,
     badge: row.identity,
+    badgeSource: BADGE_SOURCES[row.identity],
     lastActivityAt: Number(row.last_activity_at),
     contact: describeContact(row),
+    assignee:
+      row.assignee_id !== null && row.assignee_email !== null
+        ? { id: row.assignee_id, email: row.assignee_email }
+        : null,
+    // SQLite answers 0 or 1, PostgreSQL a boolean.
+    unread: Boolean(row.unread),
   };
 }
 
-/** The agent inbox: newest activity first, each with its identity badge (docs/contract.md §7). */
-export async function listInboxConversations(
-  db: Kysely<Database>,
-  organizationId: string,
-  limit: number,
-) {
-  const rows = await inboxRows(db, organizationId)
-    .orderBy('conversations.last_activity_at', 'desc')
-    .orderBy('conversations.id')
-    .limit(limit)
-    .execute();
-  return rows.map(toInboxConversation);
+/** Verified claims are shown as such; anything else a visitor said is labelled self-reported. */
+function describeContact(row: InboxRow): InboxConversation['contact'] {
+  return row.kind === 'verified'
+    ? { kind: 'verified', verifiedClaims: { sub: row.sub, name: row.name, email: row.email } }
+    : { kind: 'visitor', selfReported: { name: row.name, email: row.email } };
 }
 
-export async function findInboxConversation(
+/**
+ * One page of the inbox, newest activity first; ties broken by id, so that the keyset
+ * `(last_activity_at, id)` is total and every conversation appears on exactly one page.
+ * Exported for the query-plan test.
+ */
+export function inboxPageQuery(
   db: Kysely<Database>,
-  organizationId: string,
-  conversationId: string,
+  viewer: InboxViewer,
+  filters: InboxFilters,
+  page: { limit: number; after?: InboxCursor | undefined },
 ) {
-  const row = await inboxRows(db, organizationId)
+  let query = inboxRows(db, viewer).where((eb) => eb.and(inboxConditions(viewer, filters)));
+  if (page.after !== undefined) query = query.where(afterCursor(page.after));
+  return query
+    .orderBy('conversations.last_activity_at', 'desc')
+    .orderBy('conversations.id', 'desc')
+    .limit(page.limit);
+}
+
+export async function findInboxRow(
+  db: Kysely<Database>,
+  viewer: InboxViewer,
+  conversationId: string,
+): Promise<InboxRow | undefined> {
+  return inboxRows(db, viewer)
+    .where(inOrganization('conversations', viewer.organizationId))
     .where('conversations.id', '=', conversationId)
     .executeTakeFirst();
-  return row && toInboxConversation(row);
 }
 
-/** Verified claims are shown as such; anything else a visitor said is labelled self-reported. */
-function describeContact(row: InboxRow) {
-  return row.kind === 'verified'
-    ? {
-        kind: 'verified' as const,
-        verifiedClaims: { sub: row.sub, name: row.name, email: row.email },
-      }
-    : { kind: 'visitor' as const, selfReported: { name: row.name, email: row.email } };
+function facetCount(
+  db: Kysely<Database>,
+  viewer: InboxViewer,
+  filters: InboxFilters,
+  omit: InboxFacet,
+) {
+  return db
+    .selectFrom('conversations')
+    .where((eb) => eb.and(inboxConditions(viewer, filters, omit)));
+}
+
+/** The counts beside each filter, each under the other filters ("Verified (12)"). */
+export async function countInbox(db: Kysely<Database>, viewer: InboxViewer, filters: InboxFilters) {
+  const status = await facetCount(db, viewer, filters, 'status')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('all'),
+      eb.fn.countAll<number>().filterWhere('conversations.status', '=', 'closed').as('closed'),
+    ])
+    .executeTakeFirstOrThrow();
+  const identity = await facetCount(db, viewer, filters, 'identity')
+    .select((eb) =>
+      (['verified', 'self-reported', 'anonymous'] as const).map((state) =>
+        eb.fn.countAll<number>().filterWhere('conversations.identity', '=', state).as(state),
+      ),
+    )
+    .executeTakeFirstOrThrow();
+  const assignee = await facetCount(db, viewer, filters, 'assignee')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('all'),
+      eb.fn
+        .countAll<number>()
+        .filterWhere('conversations.assignee_id', '=', viewer.userId)
+        .as('mine'),
+      eb.fn
+        .countAll<number>()
+        .filterWhere('conversations.assignee_id', 'is', null)
+        .as('unassigned'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    status: { open: Number(status.all) - Number(status.closed), closed: Number(status.closed) },
+    identity: {
+      verified: Number(identity.verified),
+      'self-reported': Number(identity['self-reported']),
+      anonymous: Number(identity.anonymous),
+    },
+    assignee: {
+      mine: Number(assignee.mine),
+      unassigned: Number(assignee.unassigned),
+      all: Number(assignee.all),
+    },
+  };
+}
+
+/** Open conversations of the organization that the viewer has unread (the tab title). */
+export async function countUnread(db: Kysely<Database>, viewer: InboxViewer): Promise<number> {
+  const row = await db
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('unread'))
+    .where(inOrganization('conversations', viewer.organizationId))
+    .where('conversations.status', '!=', 'closed')
+    .where(unreadBy(viewer))
+    .executeTakeFirstOrThrow();
+  return Number(row.unread);
 }

@@ -1,81 +1,186 @@
+import type {
+  ChatMessage,
+  InboxConversation,
+  InboxListQuery,
+  InboxListResponse,
+  InboxThreadResponse,
+  MarkReadResponse,
+} from '@hilal/contract';
 import type { Kysely } from 'kysely';
 import { publishChatEvent } from '../chat/chat-events.js';
 import { touchConversation } from '../chat/conversations-repository.js';
 import { readMessageText } from '../chat/message-text.js';
-import { type ChatMessage, insertMessage, listMessages } from '../chat/messages-repository.js';
+import { insertMessage, listMessages } from '../chat/messages-repository.js';
 import type { Database } from '../db/schema.js';
 import { HilalError } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { findInboxConversation, listInboxConversations } from './inbox-repository.js';
+import { contactPanel } from './contact-panel.js';
+import { markConversationRead } from './conversation-reads-repository.js';
+import { decodeInboxCursor, encodeInboxCursor } from './inbox-cursor.js';
+import { publishInboxActivity } from './inbox-events.js';
+import {
+  followInbox,
+  INBOX_STREAM_LIMITS,
+  type InboxFollow,
+  type InboxStreamLimits,
+} from './inbox-feed.js';
+import type { InboxViewer } from './inbox-filters.js';
+import {
+  countInbox,
+  countUnread,
+  findInboxRow,
+  inboxPageQuery,
+  toInboxConversation,
+} from './inbox-repository.js';
+import { reopenConversation, setAssignee } from './inbox-states.js';
 
-type InboxConversation = NonNullable<Awaited<ReturnType<typeof findInboxConversation>>>;
+const DEFAULT_PAGE = 50;
+const THREAD_MESSAGES = 500;
 
 export interface InboxServiceDeps {
   readonly db: Kysely<Database>;
   readonly store: Store;
   readonly now: () => number;
+  readonly streamLimits?: InboxStreamLimits;
 }
 
+/** The agent's inbox flows (docs/contract.md §7), always within the viewer's organization. */
 export interface InboxService {
-  list(organizationId: string, limit: number): Promise<InboxConversation[]>;
-  thread(
-    organizationId: string,
-    conversationId: string,
-  ): Promise<{ conversation: InboxConversation; messages: ChatMessage[] }>;
+  readonly streamLimits: InboxStreamLimits;
+  /** A page, newest activity first, with the counts beside the filters and the unread total. */
+  list(viewer: InboxViewer, query: InboxListQuery): Promise<InboxListResponse>;
+  /** The conversation, its messages and the contact panel; it does not mark it read. */
+  thread(viewer: InboxViewer, conversationId: string): Promise<InboxThreadResponse>;
   /** An agent's reply: stored, sent live to the widget, and the bot stops answering there. */
-  reply(organizationId: string, conversationId: string, text: string): Promise<ChatMessage>;
+  reply(viewer: InboxViewer, conversationId: string, text: string): Promise<ChatMessage>;
+  markRead(viewer: InboxViewer, conversationId: string): Promise<MarkReadResponse>;
+  assign(viewer: InboxViewer, conversationId: string): Promise<InboxConversation>;
+  unassign(viewer: InboxViewer, conversationId: string): Promise<InboxConversation>;
   /** Closes: the visitor's next message opens a new conversation, which the bot answers. */
-  close(organizationId: string, conversationId: string): Promise<InboxConversation>;
+  close(viewer: InboxViewer, conversationId: string): Promise<InboxConversation>;
+  /** Closed → human; 409 `conversation_already_open` if the contact has another open one. */
+  reopen(viewer: InboxViewer, conversationId: string): Promise<InboxConversation>;
+  /** The organization's activity, live, for one of the viewer's streams (at most 10 each). */
+  follow(viewer: InboxViewer, onActivity: Parameters<typeof followInbox>[2]): Promise<InboxFollow>;
 }
 
-/** The agent's inbox flows (docs/contract.md §7), always within the agent's organization. */
 export function createInboxService(deps: InboxServiceDeps): InboxService {
   const { db, store, now } = deps;
+  const streamLimits = deps.streamLimits ?? INBOX_STREAM_LIMITS;
 
-  async function conversationOf(organizationId: string, conversationId: string) {
-    const conversation = await findInboxConversation(db, organizationId, conversationId);
-    if (conversation === undefined) throw new HilalError('conversation_not_found');
+  async function rowOf(viewer: InboxViewer, conversationId: string) {
+    const row = await findInboxRow(db, viewer, conversationId);
+    if (row === undefined) throw new HilalError('conversation_not_found');
+    return row;
+  }
+
+  /** Announces the change to every agent of the organization and returns the fresh row. */
+  async function changed(viewer: InboxViewer, conversationId: string) {
+    const conversation = toInboxConversation(await rowOf(viewer, conversationId));
+    await publishInboxActivity(store, viewer.organizationId, {
+      conversationId,
+      lastActivityAt: conversation.lastActivityAt,
+    });
     return conversation;
   }
 
   return {
-    list: (organizationId, limit) => listInboxConversations(db, organizationId, limit),
+    streamLimits,
 
-    async thread(organizationId, conversationId) {
-      const conversation = await conversationOf(organizationId, conversationId);
-      const messages = await listMessages(db, organizationId, conversation.id, { limit: 500 });
-      return { conversation, messages };
+    async list(viewer, query) {
+      const limit = query.limit === undefined ? DEFAULT_PAGE : Number(query.limit);
+      const after = query.cursor === undefined ? undefined : decodeInboxCursor(query.cursor);
+      if (query.cursor !== undefined && after === undefined) {
+        throw new HilalError('invalid_request');
+      }
+      // One row more than the page tells whether another page follows.
+      const rows = await inboxPageQuery(db, viewer, query, { limit: limit + 1, after }).execute();
+      const page = rows.slice(0, limit).map(toInboxConversation);
+      const last = page.at(-1);
+      return {
+        conversations: page,
+        nextCursor:
+          rows.length > limit && last !== undefined
+            ? encodeInboxCursor({ lastActivityAt: last.lastActivityAt, id: last.id })
+            : null,
+        counts: await countInbox(db, viewer, query),
+        unreadTotal: await countUnread(db, viewer),
+      };
     },
 
-    async reply(organizationId, conversationId, rawText) {
+    async thread(viewer, conversationId) {
+      const row = await rowOf(viewer, conversationId);
+      const conversation = toInboxConversation(row);
+      const messages = await listMessages(db, viewer.organizationId, row.id, {
+        limit: THREAD_MESSAGES,
+      });
+      const panel = await contactPanel(db, viewer.organizationId, row);
+      return { conversation, messages, unread: conversation.unread, ...panel };
+    },
+
+    async reply(viewer, conversationId, rawText) {
       const text = readMessageText(rawText);
-      const conversation = await conversationOf(organizationId, conversationId);
+      const { organizationId } = viewer;
+      const row = await rowOf(viewer, conversationId);
       const nowMs = now();
       const message = await db.transaction().execute(async (trx) => {
         const { message } = await insertMessage(
           trx,
           {
             organizationId,
-            conversationId: conversation.id,
+            conversationId: row.id,
             clientMessageId: null,
             author: 'agent',
             text,
-            identitySource: conversation.badge,
+            identitySource: row.identity,
           },
           nowMs,
         );
         // A human has taken over: the bot stops answering in this conversation.
-        await touchConversation(trx, organizationId, conversation.id, { status: 'human' }, nowMs);
+        await touchConversation(trx, organizationId, row.id, { status: 'human' }, nowMs);
         return message;
       });
-      await publishChatEvent(store, conversation.contactId, { type: 'message', message });
+      await publishChatEvent(store, row.contact_id, { type: 'message', message });
+      await publishInboxActivity(store, organizationId, {
+        conversationId: row.id,
+        lastActivityAt: nowMs,
+      });
       return message;
     },
 
-    async close(organizationId, conversationId) {
-      const conversation = await conversationOf(organizationId, conversationId);
-      await touchConversation(db, organizationId, conversation.id, { status: 'closed' }, now());
-      return { ...conversation, status: 'closed' as const };
+    async markRead(viewer, conversationId) {
+      const row = await rowOf(viewer, conversationId);
+      const lastReadSeq = await markConversationRead(db, viewer, row.id, now());
+      return { lastReadSeq, unread: false, unreadTotal: await countUnread(db, viewer) };
     },
+
+    async assign(viewer, conversationId) {
+      const row = await rowOf(viewer, conversationId);
+      await setAssignee(db, viewer.organizationId, row.id, viewer.userId);
+      return changed(viewer, row.id);
+    },
+
+    async unassign(viewer, conversationId) {
+      const row = await rowOf(viewer, conversationId);
+      await setAssignee(db, viewer.organizationId, row.id, null);
+      return changed(viewer, row.id);
+    },
+
+    async close(viewer, conversationId) {
+      const row = await rowOf(viewer, conversationId);
+      await touchConversation(db, viewer.organizationId, row.id, { status: 'closed' }, now());
+      return changed(viewer, row.id);
+    },
+
+    async reopen(viewer, conversationId) {
+      const row = await rowOf(viewer, conversationId);
+      if (row.status === 'closed') {
+        await reopenConversation(db, viewer.organizationId, row, now());
+      }
+      return changed(viewer, row.id);
+    },
+
+    follow: (viewer, onActivity) =>
+      followInbox({ store, now, limits: streamLimits }, viewer, onActivity),
   };
 }
