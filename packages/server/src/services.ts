@@ -72,6 +72,7 @@ export async function openServices(
     envSecret: config.widgetJwtHmacSecret,
     masterKey,
     dataVersion: database.dataVersion,
+    now,
   });
   const sessions = createWidgetSessions(db, masterKey);
 

@@ -10,7 +10,10 @@ import { verifyPassword } from '../src/accounts/password-hash.js';
 import { findUserByEmail } from '../src/accounts/users-repository.js';
 import { createChatbot, findChatbot } from '../src/bots/chatbots-repository.js';
 import { type CliIo, main } from '../src/cli/main.js';
+import { signHs256 } from '../src/identity/sign-hs256.js';
+import { VERIFY_DETAILS } from '../src/identity/verify-reasons.js';
 import { verifyWidgetToken } from '../src/identity/verify-widget-token.js';
+import { PENDING_SECRET_LIFETIME_MS } from '../src/secrets/widget-secret.js';
 import { type AppServices, openServices } from '../src/services.js';
 import {
   createTestEnvironment,
@@ -198,6 +201,181 @@ for (const dialect of DIALECTS) {
       assert.equal(after.state, 'environment');
     });
 
+    it('bot secret regenerate --pending keeps the old secret until save; save and cancel print the status', async (t) => {
+      const { env, orgId, botId } = await freshBot(t, dialect);
+      const active = await runHilalJson(['bot', 'secret', 'regenerate', botId], env.env());
+      const keysNow = () => inspect(env, ({ signingKeys }) => signingKeys.resolve(orgId, botId));
+
+      const run = await runHilal(['bot', 'secret', 'regenerate', botId, '--pending'], env.env());
+      assert.equal(run.code, 0, run.stderr);
+      const pending = JSON.parse(run.stdout) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(pending), ['secret', 'preview', 'pending']);
+      assert.equal(pending.pending, true);
+      assert.match(text(pending.secret), /^[0-9a-f]{64}$/);
+      assert.equal(pending.preview, `••••${text(pending.secret).slice(-4)}`);
+      assert.match(run.stderr, /note: both secrets verify until "hilal bot secret save bot_/);
+      assert.ok(!run.stderr.includes(text(pending.secret)));
+      // Both verify: the old one is still the active key, the new one the pending key.
+      let keys = await keysNow();
+      assert.deepEqual(keys?.key, Buffer.from(text(active.secret), 'utf8'));
+      assert.deepEqual(keys?.pending?.key, Buffer.from(text(pending.secret), 'utf8'));
+
+      const cancelled = await runHilalJson(['bot', 'secret', 'cancel', botId], env.env());
+      assert.deepEqual(cancelled, {
+        state: 'own',
+        preview: active.preview,
+        rotatedAt: cancelled.rotatedAt,
+        rotatedBy: 'cli',
+        pending: false,
+        pendingPreview: null,
+        pendingExpiresAt: null,
+      });
+      keys = await keysNow();
+      assert.deepEqual(keys?.key, Buffer.from(text(active.secret), 'utf8'));
+      assert.equal(keys?.pending, undefined);
+
+      const next = await runHilalJson(
+        ['bot', 'secret', 'regenerate', botId, '--pending'],
+        env.env(),
+      );
+      const saved = await runHilalJson(['bot', 'secret', 'save', botId], env.env());
+      assert.equal(saved.state, 'own');
+      assert.equal(saved.preview, next.preview);
+      assert.equal(saved.pending, false);
+      keys = await keysNow();
+      assert.deepEqual(keys?.key, Buffer.from(text(next.secret), 'utf8'));
+      assert.equal(keys?.pending, undefined);
+
+      for (const action of ['save', 'cancel']) {
+        assertFails(
+          await runHilal(['bot', 'secret', action, botId], env.env()),
+          1,
+          new RegExp(
+            `bot "${botId}" has no pending secret: make one with "hilal bot secret regenerate ${botId} --pending"`,
+          ),
+        );
+      }
+    });
+
+    it('token check prints the verdict, its fix, the decoded header and claims, and afterSave while a secret is pending', async (t) => {
+      const { env, botId } = await freshBot(t, dialect);
+      const secret = text(
+        (await runHilalJson(['bot', 'secret', 'regenerate', botId], env.env())).secret,
+      );
+      const nowS = Math.floor(Date.now() / 1000);
+      const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+      const header = { alg: 'HS256', typ: 'JWT' };
+      const check = async (token: string, overrides: Record<string, string> = {}) => {
+        const run = await runHilal(['token', 'check', botId], env.env(overrides), {
+          input: `${token}\n`,
+        });
+        // The verdict is the output, good or bad: exit 0, nothing on stderr, never the token.
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(run.stderr, '');
+        assert.ok(!run.stdout.includes(token.split('.')[2] ?? token), 'no signature');
+        return JSON.parse(run.stdout) as Record<string, unknown>;
+      };
+
+      const goodClaims = { sub: 'user-1', name: 'Ada', iat: nowS, exp: nowS + 600 };
+      const good = signHs256(secret, goodClaims);
+      assert.deepEqual(await check(good), {
+        verified: true,
+        header,
+        claims: goodClaims,
+        times: { exp: iso(nowS + 600), iat: iso(nowS) },
+      });
+
+      const expired = signHs256(secret, { sub: 'user-1', exp: nowS - 60 });
+      assert.deepEqual(await check(expired), {
+        verified: false,
+        reason: 'expired',
+        detail: 'expired',
+        fix: VERIFY_DETAILS.expired.fix,
+        header,
+        claims: { sub: 'user-1', exp: nowS - 60 },
+        times: { exp: iso(nowS - 60) },
+      });
+      // With the server's WIDGET_JWT_CLOCK_TOLERANCE_S, as verify-jwt would.
+      const tolerant = await check(expired, { WIDGET_JWT_CLOCK_TOLERANCE_S: '120' });
+      assert.equal(tolerant.verified, true);
+
+      const wrong = await check(signHs256('0'.repeat(64), goodClaims));
+      assert.equal(wrong.verified, false);
+      assert.equal(wrong.reason, 'invalid_signature');
+      assert.equal(wrong.detail, 'signature_mismatch');
+      assert.equal(wrong.fix, "Use this bot's current secret, as text (see Troubleshooting).");
+      assert.deepEqual(wrong.claims, goodClaims);
+
+      assert.deepEqual(await check('garbage, not a token'), {
+        verified: false,
+        reason: 'malformed',
+        detail: 'segments',
+        fix: VERIFY_DETAILS.segments.fix,
+        header: null,
+        claims: null,
+        times: {},
+      });
+
+      const pending = text(
+        (await runHilalJson(['bot', 'secret', 'regenerate', botId, '--pending'], env.env())).secret,
+      );
+      const withPending = await check(signHs256(pending, goodClaims));
+      assert.equal(withPending.verified, true);
+      assert.deepEqual(withPending.afterSave, { verified: true });
+      const withOld = await check(good);
+      assert.equal(withOld.verified, true);
+      assert.deepEqual(withOld.afterSave, {
+        verified: false,
+        reason: 'invalid_signature',
+        detail: 'signature_mismatch',
+        fix: "Use this bot's current secret, as text (see Troubleshooting).",
+      });
+
+      assertFails(
+        await runHilal(['token', 'check', botId], env.env(), { input: '' }),
+        1,
+        /no token: pass it on standard input/,
+      );
+    });
+
+    it('an unknown bot or organization names the database the command looked in', async (t) => {
+      const { env, botId } = await freshBot(t, dialect);
+      let where: string;
+      let run: HilalRun;
+      if (dialect === 'sqlite') {
+        // The bot exists, but the command runs with another HILAL_DATA_DIR: a database of its own.
+        const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'hilal-elsewhere-'));
+        t.after(() => fs.rmSync(elsewhere, { recursive: true, force: true }));
+        const { DATABASE_URL: _, ...withoutUrl } = env.env();
+        where = `sqlite:${path.join(elsewhere, 'hilal.sqlite')}`;
+        run = await runHilal(['bot', 'secret', 'regenerate', botId], {
+          ...withoutUrl,
+          HILAL_DATA_DIR: elsewhere,
+        });
+        assertFails(run, 1, /Set HILAL_DATA_DIR \(or DATABASE_URL\) as the server has it/);
+      } else {
+        const url = new URL(env.databaseUrl);
+        url.password = 'hunter2hunter2';
+        where = env.databaseUrl.replace('root@', 'root:***@');
+        run = await runHilal(['bot', 'secret', 'regenerate', 'bot_000000000000000000000000'], {
+          ...env.env({ DATABASE_URL: url.toString() }),
+        });
+        assertFails(run, 1, /Set DATABASE_URL as the server has it/);
+        assert.ok(!run.stderr.includes('hunter2'));
+      }
+      assert.ok(run.stderr.includes(`unknown bot "`), run.stderr);
+      assert.ok(run.stderr.includes(` in the database ${where}.`), run.stderr);
+
+      const org = await runHilal(
+        ['bot', 'create', '--org', 'org_000000000000000000000000', '--name', 'B'],
+        env.env(),
+      );
+      assertFails(org, 1, /unknown organization "org_0{24}" in the database /);
+      const own =
+        dialect === 'sqlite' ? `sqlite:${path.join(env.dataDir, 'hilal.sqlite')}` : env.databaseUrl;
+      assert.ok(org.stderr.includes(` in the database ${own}.`), org.stderr);
+    });
+
     it('every command that needs the database fails fast when it is unreachable', async (t) => {
       const { env, botId } = await freshBot(t, dialect);
       const unreachable = env.env({ DATABASE_URL: UNREACHABLE_POSTGRES });
@@ -226,8 +404,11 @@ describe('hilal command line: usage and errors (SQLite)', () => {
       'hilal org create --name NAME',
       'hilal user create --org ORG --email EMAIL --role owner|admin|agent',
       'hilal bot create --org ORG --name NAME',
-      'hilal bot secret regenerate BOT',
+      'hilal bot secret regenerate BOT [--pending]',
+      'hilal bot secret save BOT',
+      'hilal bot secret cancel BOT',
       'hilal bot secret clear BOT',
+      'hilal token check BOT',
       'hilal token --sub SUB [--name NAME] [--email EMAIL] [--ttl SECONDS]',
     ]) {
       assert.ok(run.stdout.includes(usage), usage);
@@ -300,15 +481,20 @@ describe('hilal command line: usage and errors (SQLite)', () => {
     }
   });
 
-  it('an unknown bot exits 1', async (t) => {
+  it('an unknown bot exits 1, naming the database', async (t) => {
     const env = await freshDatabase(t, 'sqlite');
-    for (const action of ['regenerate', 'clear']) {
+    const commands = [
+      ['bot', 'secret', 'regenerate'],
+      ['bot', 'secret', 'save'],
+      ['bot', 'secret', 'cancel'],
+      ['bot', 'secret', 'clear'],
+      ['token', 'check'],
+    ];
+    for (const command of commands) {
       for (const bot of ['bot_000000000000000000000000', 'support']) {
-        assertFails(
-          await runHilal(['bot', 'secret', action, bot], env.env()),
-          1,
-          new RegExp(`unknown bot "${bot}"`),
-        );
+        const run = await runHilal([...command, bot], env.env(), { input: 'a.b.c\n' });
+        assertFails(run, 1, new RegExp(`unknown bot "${bot}" in the database sqlite:`));
+        assert.ok(run.stderr.includes(path.join(env.dataDir, 'hilal.sqlite')), run.stderr);
       }
     }
   });
@@ -568,6 +754,38 @@ describe('main() in-process', () => {
       toleranceS: 0,
     });
     assert.ok(result.verified);
+  });
+
+  it('bot secret and token check use the injected clock: a pending secret is dropped at its 24th hour', async () => {
+    const start = 1_900_000_000_000;
+    let clock = start;
+    let input = '';
+    const run = async (argv: string[]) => {
+      const { io, out, err } = capture({ now: () => clock, readInput: async () => input });
+      const code = await main(argv, { HILAL_DATA_DIR: dataDir }, io);
+      assert.equal(code, 0, err());
+      return JSON.parse(out()) as Record<string, unknown>;
+    };
+    const orgId = text((await run(['org', 'create', '--name', 'Clock'])).id);
+    const botId = text((await run(['bot', 'create', '--org', orgId, '--name', 'B'])).id);
+    const active = text((await run(['bot', 'secret', 'regenerate', botId])).secret);
+    const pending = text((await run(['bot', 'secret', 'regenerate', botId, '--pending'])).secret);
+
+    clock = start + PENDING_SECRET_LIFETIME_MS - 1;
+    input = signHs256(pending, { sub: 'u', exp: Math.floor(clock / 1000) + 60 });
+    const late = await run(['token', 'check', botId]);
+    assert.equal(late.verified, true);
+    assert.deepEqual(late.afterSave, { verified: true });
+
+    clock = start + PENDING_SECRET_LIFETIME_MS + 1;
+    input = signHs256(pending, { sub: 'u', exp: Math.floor(clock / 1000) + 60 });
+    const dropped = await run(['token', 'check', botId]);
+    assert.equal(dropped.verified, false);
+    assert.equal(dropped.detail, 'signature_mismatch');
+    assert.equal(dropped.afterSave, undefined);
+    // The token's own times are judged by the same clock, not the machine's.
+    input = signHs256(active, { sub: 'u', exp: Math.floor(start / 1000) + 60 });
+    assert.equal((await run(['token', 'check', botId])).detail, 'expired');
   });
 
   it('returns the exit code instead of exiting', async () => {

@@ -191,4 +191,16 @@ describe('the customer guide, in README.md', () => {
       assert.ok(guide.includes(`\`${reason}\``), reason);
     }
   });
+
+  it('gives every detail code the fix of VERIFY_DETAILS, word for word (the README is the source)', () => {
+    for (const [detail, { reason, fix }] of Object.entries(VERIFY_DETAILS)) {
+      const row = guide
+        .split('\n')
+        .find((line) => line.startsWith(`| \`${reason}\` | \`${detail}\` |`));
+      // | reason | detail | meaning | fix |: the fix is the last cell.
+      const cells = row?.slice(1, -1).split(' | ');
+      assert.equal(cells?.length, 4, `row for ${reason}/${detail}`);
+      assert.equal(cells?.[3]?.trim(), fix, `fix for ${detail}`);
+    }
+  });
 });

@@ -6,12 +6,16 @@ import { openServices } from '../src/services.js';
 import { createTestEnvironment, type TestEnvironment } from './support/databases.js';
 import { runHilal } from './support/run-hilal.js';
 import { type ServerProcess, startServerProcess } from './support/server-process.js';
+import { PASSWORD, seedUser, signIn } from './support/sign-in.js';
+import { openStream } from './support/sse.js';
 import { type SeededBot, seedBot } from './support/test-app.js';
 import { signHs256 } from './support/tokens.js';
+import { startTwoInstances, type TwoInstances } from './support/two-instances.js';
+import { WidgetClient } from './support/widget-client.js';
 
 const MASTER_KEY = 'ab'.repeat(32);
 
-async function verifyOver(server: ServerProcess, bot: SeededBot, token: string) {
+async function verifyOver(server: { url: string }, bot: SeededBot, token: string) {
   const res = await fetch(`${server.url}/api/widget/verify-jwt`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -22,6 +26,7 @@ async function verifyOver(server: ServerProcess, bot: SeededBot, token: string) 
 
 const tokenFor = (secret: string) =>
   signHs256(secret, { sub: 'u-1', exp: Math.floor(Date.now() / 1000) + 600 });
+const MISMATCH = { verified: false, reason: 'invalid_signature', detail: 'signature_mismatch' };
 
 /** Seeds a bot with a secret, and an admin, straight into the database the servers will share. */
 async function seed(env: TestEnvironment): Promise<SeededBot> {
@@ -131,5 +136,91 @@ describe('rotation across processes: the command line rotates while a SQLite ser
     assert.equal(after.status, 401);
     assert.equal(after.body.reason, 'invalid_signature');
     assert.equal((await verifyOver(server, bot, tokenFor(secret))).status, 200);
+  });
+
+  it('`regenerate --pending` verifies at the next request; `cancel` fails it, `save` fails the old one', async () => {
+    const env2 = env.env({ HILAL_MASTER_KEY: MASTER_KEY });
+    const active = (
+      await runHilal(['bot', 'secret', 'regenerate', bot.botId], env2).then((run) =>
+        JSON.parse(run.stdout),
+      )
+    ).secret as string;
+    assert.equal((await verifyOver(server, bot, tokenFor(active))).status, 200, 'warm cache');
+
+    const pendingRun = await runHilal(
+      ['bot', 'secret', 'regenerate', bot.botId, '--pending'],
+      env2,
+    );
+    assert.equal(pendingRun.code, 0, pendingRun.stderr);
+    const pending = (JSON.parse(pendingRun.stdout) as { secret: string }).secret;
+    assert.equal((await verifyOver(server, bot, tokenFor(pending))).status, 200);
+    assert.equal((await verifyOver(server, bot, tokenFor(active))).status, 200);
+
+    assert.equal((await runHilal(['bot', 'secret', 'cancel', bot.botId], env2)).code, 0);
+    assert.deepEqual((await verifyOver(server, bot, tokenFor(pending))).body, MISMATCH);
+
+    const next = (
+      JSON.parse(
+        (await runHilal(['bot', 'secret', 'regenerate', bot.botId, '--pending'], env2)).stdout,
+      ) as {
+        secret: string;
+      }
+    ).secret;
+    assert.equal((await verifyOver(server, bot, tokenFor(next))).status, 200);
+    assert.equal((await runHilal(['bot', 'secret', 'save', bot.botId], env2)).code, 0);
+    assert.deepEqual((await verifyOver(server, bot, tokenFor(active))).body, MISMATCH);
+    assert.equal((await verifyOver(server, bot, tokenFor(next))).status, 200);
+  });
+});
+
+describe('zero-gap rotation on two instances (PostgreSQL + Redis): they agree at every step', () => {
+  let both: TwoInstances;
+  before(async () => {
+    // A check period far beyond the test: only the news carried by Redis can end a stream.
+    both = await startTwoInstances({ appOptions: { streams: { checkMs: 600_000 } } });
+  });
+  after(() => both?.close());
+
+  it('regenerate on A verifies on B; save on A fails the old one on B at once; cancel on A fails on B and ends its streams', {
+    timeout: 20_000,
+  }, async () => {
+    const { a, b } = both;
+    const bot = await seedBot(a.services);
+    await seedUser(a.services, 'admin@two.test', 'admin', bot.orgId);
+    const login = await signIn(a.app, 'admin@two.test', PASSWORD);
+    const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
+    const onA = async (action: 'regenerate' | 'save' | 'cancel') => {
+      const res = await fetch(`${a.url}/api/admin/bots/${bot.botId}/secret/${action}`, {
+        method: 'POST',
+        headers: { cookie, 'x-hilal-csrf': '1' },
+      });
+      assert.equal(res.status, 200, action);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const oldToken = tokenFor(bot.secret ?? '');
+    assert.equal((await verifyOver(b, bot, oldToken)).status, 200, 'warm: B knows the old key');
+
+    const { secret: pending } = (await onA('regenerate')) as { secret: string };
+    assert.equal((await verifyOver(b, bot, tokenFor(pending))).status, 200, 'pending, on B');
+    assert.equal((await verifyOver(b, bot, oldToken)).status, 200, 'the old one still, on B');
+
+    await onA('save');
+    const old = await verifyOver(b, bot, oldToken);
+    assert.equal(old.status, 401);
+    assert.deepEqual(old.body, MISMATCH);
+    assert.equal((await verifyOver(b, bot, tokenFor(pending))).status, 200, 'saved, on B');
+
+    const { secret: next } = (await onA('regenerate')) as { secret: string };
+    const visitor = new WidgetClient(b.app, { ...bot, secret: next });
+    assert.equal((await visitor.verify(tokenFor(next))).statusCode, 200, 'pending, on B');
+    const stream = await openStream(b.url, visitor.session ?? '');
+
+    await onA('cancel');
+    assert.deepEqual((await verifyOver(b, bot, tokenFor(next))).body, MISMATCH);
+    assert.equal((await verifyOver(b, bot, tokenFor(pending))).status, 200, 'the active one');
+    const ended = await stream.waitFor((event) => event.event === 'session_ended');
+    assert.deepEqual(JSON.parse(ended.data), { reason: 'secret_changed' });
+    await stream.ended;
+    assert.equal((await visitor.history()).json().identity, 'anonymous');
   });
 });

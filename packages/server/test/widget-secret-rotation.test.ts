@@ -72,14 +72,20 @@ for (const dialect of DIALECTS) {
       const { secret, preview } = regenerated.json();
       assert.match(secret, /^[0-9a-f]{64}$/);
       assert.equal(preview, `••••${secret.slice(-4)}`);
+      assert.equal(regenerated.headers['cache-control'], 'no-store');
       const status = await call('GET', `/api/admin/bots/${bot.botId}/secret`);
       assert.equal(status.statusCode, 200);
       assert.ok(!status.body.includes(secret.slice(0, 8)));
+      assert.ok(!status.body.includes(secret.slice(-8)));
       assert.equal(status.json().pending, true);
+      assert.equal(status.json().pendingPreview, preview);
       assert.equal(status.json().state, 'own');
+      const cancelled = await call('POST', `/api/admin/bots/${bot.botId}/secret/cancel`);
+      assert.equal(cancelled.statusCode, 200);
+      assert.ok(!cancelled.body.includes(secret.slice(-8)));
     });
 
-    it('until Save the old secret stays active; after Save the old one fails and the new one verifies', async () => {
+    it('until Save both secrets verify; after Save the old one fails and the new one verifies', async () => {
       const oldToken = tokenFor(bot.secret ?? '');
       const verified = await verify(oldToken);
       assert.equal(verified.statusCode, 200);
@@ -88,12 +94,12 @@ for (const dialect of DIALECTS) {
       const { secret: newSecret } = (
         await call('POST', `/api/admin/bots/${bot.botId}/secret/regenerate`)
       ).json();
+      assert.equal((await verify(oldToken)).statusCode, 200, 'the old secret is still active');
       assert.equal(
-        (await verify(oldToken)).statusCode,
+        (await verify(tokenFor(newSecret))).statusCode,
         200,
-        'the pending secret is not active yet',
+        'docs/contract.md §3, zero-gap rotation: the pending secret verifies too',
       );
-      assert.equal((await verify(tokenFor(newSecret))).statusCode, 401);
 
       const saved = await call('POST', `/api/admin/bots/${bot.botId}/secret/save`);
       assert.equal(saved.statusCode, 200);
@@ -114,16 +120,49 @@ for (const dialect of DIALECTS) {
       const stored = await t.services.sessions.find(session, Date.now());
       assert.ok(stored);
       const current = await t.services.signingKeys.resolve(bot.orgId, bot.botId);
-      assert.equal(
-        effectiveIdentity(stored, current?.secretRef ?? null, Date.now() / 1000),
-        'anonymous',
-      );
+      assert.equal(effectiveIdentity(stored, current, Date.now() / 1000), 'anonymous');
     });
 
-    it('Save with nothing regenerated → 409 no_pending_secret', async () => {
-      const res = await call('POST', `/api/admin/bots/${bot.botId}/secret/save`);
-      assert.equal(res.statusCode, 409);
-      assert.equal(res.json().error, 'no_pending_secret');
+    it('Save or Cancel with nothing regenerated → 409 no_pending_secret', async () => {
+      for (const action of ['save', 'cancel']) {
+        const res = await call('POST', `/api/admin/bots/${bot.botId}/secret/${action}`);
+        assert.equal(res.statusCode, 409, action);
+        assert.equal(res.json().error, 'no_pending_secret');
+      }
+    });
+
+    it('Cancel: only owners and admins, with the CSRF header, in their own organization', async () => {
+      const url = `/api/admin/bots/${bot.botId}/secret/cancel`;
+      const { secret } = (
+        await call('POST', `/api/admin/bots/${bot.botId}/secret/regenerate`, 'owner')
+      ).json();
+      const refused = [
+        [await call('POST', url, 'agent'), 403, 'forbidden'],
+        [await call('POST', url, 'owner', false), 403, 'forbidden'],
+        [await call('POST', url, null), 401, 'unauthorized'],
+      ] as const;
+      for (const [res, status, error] of refused) {
+        assert.equal(res.statusCode, status, res.body);
+        assert.equal(res.json().error, error);
+      }
+      assert.equal(
+        (await verify(tokenFor(secret))).statusCode,
+        200,
+        'a refused Cancel left the pending secret in place',
+      );
+
+      const otherOrg = await createOrganization(t.services.db, 'Other', Date.now());
+      const foreign = await createChatbot(t.services.db, otherOrg.id, 'Theirs', Date.now());
+      await t.services.secrets.regenerate(otherOrg.id, foreign.id, 'test');
+      const notFound = await call('POST', `/api/admin/bots/${foreign.id}/secret/cancel`, 'owner');
+      assert.equal(notFound.statusCode, 404);
+      assert.equal(notFound.json().error, 'bot_not_found');
+      assert.equal((await t.services.secrets.status(otherOrg.id, foreign.id)).pending, true);
+
+      const cancelled = await call('POST', url, 'owner');
+      assert.equal(cancelled.statusCode, 200);
+      assert.equal(cancelled.json().pending, false);
+      assert.equal((await verify(tokenFor(secret))).statusCode, 401);
     });
 
     it('Clear: the bot has no secret of its own; with no fallback that is not_configured', async () => {

@@ -23,6 +23,8 @@ const SecretStatus = Type.Object(
     rotatedAt: Type.Union([Type.Integer(), Type.Null()]),
     rotatedBy: Type.Union([Type.String(), Type.Null()]),
     pending: Type.Boolean(),
+    pendingPreview: Type.Union([Type.String(), Type.Null()]),
+    pendingExpiresAt: Type.Union([Type.Integer(), Type.Null()]),
   },
   closed,
 );
@@ -32,7 +34,7 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 
 /**
  * The Widget Security card's API (docs/contract.md §3, §7): status, Regenerate (the full secret, once),
- * Save, Clear. Owners and admins only, always within the signed-in user's organization.
+ * Save, Cancel, Clear. Owners and admins only, always within the signed-in user's organization.
  */
 export const botsPlugin: FastifyPluginAsync<BotsDeps> = async (app, deps) => {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -64,6 +66,12 @@ export const botsPlugin: FastifyPluginAsync<BotsDeps> = async (app, deps) => {
     { schema: { params: BotParams, response: { 200: SecretStatus, ...errors } } },
     (request) =>
       secrets.save(request.admin.organizationId, request.params.botId, request.admin.email),
+  );
+
+  api.post(
+    `${base}/cancel`,
+    { schema: { params: BotParams, response: { 200: SecretStatus, ...errors } } },
+    (request) => secrets.cancel(request.admin.organizationId, request.params.botId),
   );
 
   api.delete(

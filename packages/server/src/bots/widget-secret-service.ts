@@ -3,9 +3,15 @@ import type { Database } from '../db/schema.js';
 import { HilalError } from '../errors.js';
 import { newId } from '../ids.js';
 import { type SecretCipher, secretContext } from '../secrets/secret-cipher.js';
-import { generateWidgetSecret, maskedPreview, previewTail } from '../secrets/widget-secret.js';
+import {
+  generateWidgetSecret,
+  maskedPreview,
+  pendingExpiresAt,
+  previewTail,
+} from '../secrets/widget-secret.js';
 import {
   activatePendingSecret,
+  deletePendingSecret,
   findSecretsForStatus,
   insertPendingSecret,
   retireActiveSecret,
@@ -20,8 +26,12 @@ export interface SecretStatus {
   readonly preview: string | null;
   readonly rotatedAt: number | null;
   readonly rotatedBy: string | null;
-  /** A regenerated secret waits for Save. */
+  /** A regenerated secret waits for Save (and verifies meanwhile, docs/contract.md §3). */
   readonly pending: boolean;
+  /** The pending secret's masked preview; null without one. */
+  readonly pendingPreview: string | null;
+  /** When the pending secret is dropped unless saved (epoch ms, 24 hours after Regenerate). */
+  readonly pendingExpiresAt: number | null;
 }
 
 export interface GeneratedSecret {
@@ -31,10 +41,15 @@ export interface GeneratedSecret {
 }
 
 export interface WidgetSecretService {
-  /** Regenerate: a new pending secret; the old one stays active until `save`. */
+  /**
+   * Regenerate: a new pending secret, replacing any earlier pending one. Its tokens verify at
+   * once, beside the active secret's, for 24 hours or until `save` or `cancel`.
+   */
   regenerate(organizationId: string, chatbotId: string, actor: string): Promise<GeneratedSecret>;
   /** Save: the pending secret becomes active; tokens signed with the old one fail from now on. */
   save(organizationId: string, chatbotId: string, actor: string): Promise<SecretStatus>;
+  /** Cancel: the pending secret is dropped; its tokens fail and its sessions end from now on. */
+  cancel(organizationId: string, chatbotId: string): Promise<SecretStatus>;
   /** Regenerate and save at once (the command line). */
   rotate(organizationId: string, chatbotId: string, actor: string): Promise<GeneratedSecret>;
   clear(organizationId: string, chatbotId: string): Promise<SecretStatus>;
@@ -46,7 +61,10 @@ export function createWidgetSecretService(deps: {
   cipher: SecretCipher;
   envSecretConfigured: boolean;
   now: () => number;
-  /** Called after every change of a bot's secrets (the signing-key cache and live streams listen). */
+  /**
+   * Called after every change of which secrets verify a bot's tokens — regenerate, save, cancel,
+   * clear — so the signing-key cache drops them and live streams re-check their sessions.
+   */
   onChange?: (organizationId: string, chatbotId: string) => void;
 }): WidgetSecretService {
   const { db, cipher, now } = deps;
@@ -82,35 +100,56 @@ export function createWidgetSecretService(deps: {
     if (!(await activatePendingSecret(db, organizationId, chatbotId, actor, now()))) {
       throw new HilalError('no_pending_secret');
     }
-    deps.onChange?.(organizationId, chatbotId);
   }
 
   async function statusOf(organizationId: string, chatbotId: string): Promise<SecretStatus> {
     const rows = await findSecretsForStatus(db, organizationId, chatbotId);
     const active = rows.find((row) => row.state === 'active');
-    const pending = rows.some((row) => row.state === 'pending');
+    // Past its 24 hours a pending secret is gone, whether or not its row is tidied up yet.
+    const nowMs = now();
+    const pendingRow = rows.find(
+      (row) => row.state === 'pending' && pendingExpiresAt(row.created_at) > nowMs,
+    );
+    const pending = {
+      pending: pendingRow !== undefined,
+      pendingPreview: pendingRow ? maskedPreview(pendingRow.preview) : null,
+      pendingExpiresAt: pendingRow ? pendingExpiresAt(pendingRow.created_at) : null,
+    };
     if (active !== undefined) {
       return {
         state: 'own',
         preview: maskedPreview(active.preview),
         rotatedAt: active.activated_at,
         rotatedBy: active.activated_by,
-        pending,
+        ...pending,
       };
     }
     const state = deps.envSecretConfigured ? 'environment' : 'not_configured';
-    return { state, preview: null, rotatedAt: null, rotatedBy: null, pending };
+    return { state, preview: null, rotatedAt: null, rotatedBy: null, ...pending };
   }
 
   return {
     async regenerate(organizationId, chatbotId, actor) {
       await requireBot(organizationId, chatbotId);
-      return createPending(organizationId, chatbotId, actor);
+      const generated = await createPending(organizationId, chatbotId, actor);
+      // The new secret verifies from now on; one it replaced, and its sessions, no longer do.
+      deps.onChange?.(organizationId, chatbotId);
+      return generated;
     },
 
     async save(organizationId, chatbotId, actor) {
       await requireBot(organizationId, chatbotId);
       await activatePending(organizationId, chatbotId, actor);
+      deps.onChange?.(organizationId, chatbotId);
+      return statusOf(organizationId, chatbotId);
+    },
+
+    async cancel(organizationId, chatbotId) {
+      await requireBot(organizationId, chatbotId);
+      if (!(await deletePendingSecret(db, organizationId, chatbotId, now()))) {
+        throw new HilalError('no_pending_secret');
+      }
+      deps.onChange?.(organizationId, chatbotId);
       return statusOf(organizationId, chatbotId);
     },
 
@@ -118,6 +157,7 @@ export function createWidgetSecretService(deps: {
       await requireBot(organizationId, chatbotId);
       const generated = await createPending(organizationId, chatbotId, actor);
       await activatePending(organizationId, chatbotId, actor);
+      deps.onChange?.(organizationId, chatbotId);
       return generated;
     },
 

@@ -82,5 +82,5 @@ export async function currentIdentity(
 ): Promise<IdentityState> {
   if (session.identity !== 'verified') return session.identity;
   const signing = await deps.signingKeys.resolve(session.organizationId, session.chatbotId);
-  return effectiveIdentity(session, signing?.secretRef ?? null, nowMs / 1000);
+  return effectiveIdentity(session, signing, nowMs / 1000);
 }

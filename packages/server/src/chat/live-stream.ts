@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.js';
 import { HilalError } from '../errors.js';
 import { requestSession } from '../identity/request-session.js';
 import type { SigningKeys } from '../identity/signing-keys.js';
-import type { WidgetSessions } from '../identity/widget-sessions.js';
+import type { WidgetSession, WidgetSessions } from '../identity/widget-sessions.js';
 import type { Store } from '../store/store.js';
 import { type ChatCaller, currentIdentity } from './chat-auth.js';
 import { ensureContact } from './chat-contacts.js';
@@ -20,6 +20,23 @@ import {
 import { findOpenConversation } from './conversations-repository.js';
 import { listMessages } from './messages-repository.js';
 import { visitorKeys } from './visitor-keys.js';
+
+/**
+ * Until when a verified session holds at most, epoch ms: its token's `exp`, or, for a session
+ * verified with a pending secret, that secret's expiry if it comes first.
+ */
+async function verifiedUntilMs(
+  deps: Pick<LiveStreamDeps, 'signingKeys'>,
+  session: WidgetSession,
+): Promise<number | undefined> {
+  if (session.verifiedUntil === null) return undefined;
+  const signing = await deps.signingKeys.resolve(session.organizationId, session.chatbotId);
+  const pending = signing?.pending;
+  const tokenUntil = session.verifiedUntil * 1000;
+  return pending !== undefined && pending.secretRef === session.secretRef
+    ? Math.min(tokenUntil, pending.expiresAt)
+    : tokenUntil;
+}
 
 /** Why a stream ended its session (the `session_ended` event's `reason`). */
 export type SessionEndedReason = 'logout' | 'secret_changed' | 'expired' | 'max_age';
@@ -62,8 +79,8 @@ export interface LiveStreams {
  * nor repeats a message.
  *
  * A stream lives only as long as its session (docs/contract.md §10): a logout (announced on the family's
- * channel), a secret saved or cleared (the bot's channel), the token's `exp` and the hour's
- * limit each end it with `session_ended`. Channels carry the news across instances; the periodic
+ * channel), a secret saved, cleared or cancelled (the bot's channel), the token's `exp`, the
+ * pending secret's 24th hour and the hour's limit each end it with `session_ended`. Channels carry the news across instances; the periodic
  * check also catches a change made where no channel reaches (the command line without Redis).
  */
 export function createLiveStreams(deps: LiveStreamDeps): LiveStreams {
@@ -102,8 +119,10 @@ export function createLiveStreams(deps: LiveStreamDeps): LiveStreams {
       const renewLease = (key: string) => lease(key, leaseId);
 
       let contact: Awaited<ReturnType<typeof ensureContact>>;
+      let validUntil: number | undefined;
       try {
         contact = await ensureContact(db, caller, now());
+        if (caller.identity === 'verified') validUntil = await verifiedUntilMs(deps, session);
       } catch (error) {
         await releaseLeases();
         throw error;
@@ -196,10 +215,11 @@ export function createLiveStreams(deps: LiveStreamDeps): LiveStreams {
         for (const key of keys) void renewLease(key).catch(() => {});
         check();
       }, limits.checkMs);
-      // The token's exp, to the millisecond, rather than at the next tick.
+      // The token's exp, or the 24th hour of the pending secret that verified it (docs/contract.md
+      // §3), to the millisecond rather than at the next tick; past the hour's limit, no timer.
       const expiry =
-        verifiedAtOpen && session.verifiedUntil !== null
-          ? setTimeout(check, Math.max(0, session.verifiedUntil * 1000 - now()) + 1)
+        validUntil !== undefined && validUntil - openedAt < limits.maxAgeMs
+          ? setTimeout(check, Math.max(0, validUntil - now()) + 1)
           : undefined;
       const stop = () => end(undefined);
       open.add(stop);

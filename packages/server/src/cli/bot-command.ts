@@ -17,8 +17,9 @@ export const botCreateCommand: CliCommand = {
       import('./find-for-cli.js'),
       import('../bots/chatbots-repository.js'),
     ]);
-    return withServices(config, async ({ db }) => {
-      const organization = await requireOrganization(db, orgId);
+    return withServices(config, async (services) => {
+      const { db } = services;
+      const organization = await requireOrganization(services, orgId);
       const bot = await createChatbot(db, organization.id, name, now());
       return { id: bot.id, orgId: bot.organization_id };
     });

@@ -1,20 +1,29 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { parseCommandArgs } from './args.js';
 import { botCreateCommand } from './bot-command.js';
-import { botSecretClearCommand, botSecretRegenerateCommand } from './bot-secret-command.js';
+import {
+  botSecretCancelCommand,
+  botSecretClearCommand,
+  botSecretRegenerateCommand,
+  botSecretSaveCommand,
+} from './bot-secret-command.js';
 import { CliError, UsageError } from './cli-error.js';
 import type { CliCommand, CliContext, CliIo } from './command.js';
 import { migrateCommand } from './migrate-command.js';
 import { orgCreateCommand } from './org-command.js';
 import { readProcessInput } from './read-input.js';
 import { serveCommand } from './serve-command.js';
+import { tokenCheckCommand } from './token-check-command.js';
 import { tokenCommand } from './token-command.js';
 import { commandUsageText, usageText } from './usage.js';
 import { userCreateCommand } from './user-command.js';
 
 export type { CliIo } from './command.js';
 
-/** docs/contract.md §9, in the order `--help` lists them. */
+/**
+ * docs/contract.md §9, in the order `--help` lists them. The first whose words start the command
+ * line runs, so `token check` comes before `token`.
+ */
 export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   migrateCommand,
@@ -22,7 +31,10 @@ export const COMMANDS: readonly CliCommand[] = [
   userCreateCommand,
   botCreateCommand,
   botSecretRegenerateCommand,
+  botSecretSaveCommand,
+  botSecretCancelCommand,
   botSecretClearCommand,
+  tokenCheckCommand,
   tokenCommand,
 ];
 

@@ -38,9 +38,10 @@ export const userCreateCommand: CliCommand = {
       import('../accounts/password-hash.js'),
     ]);
     const { createUser, findUserByEmail } = users;
-    return withServices(context.config, async ({ db }) => {
+    return withServices(context.config, async (services) => {
+      const { db } = services;
       // Everything that can be checked is checked before the password is asked for.
-      const organization = await requireOrganization(db, orgId);
+      const organization = await requireOrganization(services, orgId);
       if ((await findUserByEmail(db, email)) !== undefined) {
         throw new CliError(`a user with the email "${email}" already exists`);
       }

@@ -9,7 +9,8 @@ import type { Store } from '../store/store.js';
 import { findSession } from './request-session.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { VerifyFailure } from './verify-reasons.js';
-import { type VerifiedClaims, verifyWidgetToken } from './verify-widget-token.js';
+import type { VerifiedClaims } from './verify-widget-token.js';
+import { verifyWithSigningKey } from './verify-with-signing-key.js';
 import { newVisitorId, type WidgetSessions } from './widget-sessions.js';
 
 /** A browser that just signed in, whose earlier conversation carries over (see the chat feature). */
@@ -88,7 +89,8 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
       if (context.origin !== undefined) await findWidgetBot(deps.db, orgId, botId, context.origin);
 
       const nowMs = now();
-      const result = verifyWidgetToken(token, signing.key, {
+      // docs/contract.md §3: the active secret, or a pending one (zero-gap rotation).
+      const { result, secretRef } = verifyWithSigningKey(token, signing, {
         nowS: nowMs / 1000,
         toleranceS: deps.toleranceS,
       });
@@ -127,7 +129,7 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
           sub: result.claims.sub,
           name: result.claims.name,
           email: result.claims.email,
-          secretRef: signing.secretRef,
+          secretRef,
           verifiedUntil: result.expiresAt,
           familyId: previous?.familyId,
         },

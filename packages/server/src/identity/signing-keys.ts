@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { deriveKey } from '../secrets/aead.js';
 import { type SecretCipher, secretContext } from '../secrets/secret-cipher.js';
-import { hmacKeyOf } from '../secrets/widget-secret.js';
+import { hmacKeyOf, pendingExpiresAt } from '../secrets/widget-secret.js';
 import { findSigningSecret } from '../secrets/widget-secrets-repository.js';
 
 export interface SigningKey {
@@ -11,10 +11,23 @@ export interface SigningKey {
   readonly key: Buffer | undefined;
   /** Names the secret in use (a widget_secrets id, or `env:<fingerprint>`), for session binding. */
   readonly secretRef: string | null;
+  /**
+   * A regenerated secret waiting for Save, still within its 24 hours (docs/contract.md §3,
+   * zero-gap rotation): its tokens verify too. Absent once saved, cancelled or expired.
+   */
+  readonly pending?: PendingKey | undefined;
+}
+
+export interface PendingKey {
+  readonly key: Buffer;
+  /** Its widget_secrets id; it stays the same when Save makes it the active secret. */
+  readonly secretRef: string;
+  /** Epoch ms from which it no longer verifies. */
+  readonly expiresAt: number;
 }
 
 export interface SigningKeys {
-  /** The key that verifies tokens for this bot right now; undefined when the bot is not in the org. */
+  /** The keys that verify tokens for this bot right now; undefined when the bot is not in the org. */
   resolve(organizationId: string, chatbotId: string): Promise<SigningKey | undefined>;
   /** Forgets cached keys; called after this process changes a secret. */
   invalidate(): void;
@@ -29,6 +42,14 @@ export interface SigningKeysDeps {
   readonly masterKey: Buffer;
   /** SQLite's data_version (see `db/database.ts`); undefined on PostgreSQL. */
   readonly dataVersion?: (() => number) | undefined;
+  /** The clock, epoch ms: a pending secret's expiry is checked against it on every resolve. */
+  readonly now: () => number;
+}
+
+/** A bot's keys as loaded, before the pending secret's age is checked against the clock. */
+interface LoadedKeys {
+  readonly withPending: SigningKey;
+  readonly withoutPending: SigningKey;
 }
 
 /**
@@ -38,26 +59,29 @@ export interface SigningKeysDeps {
  *
  * - Decrypted secrets are cached by secret id. A secret id's bytes never change (a rotation
  *   makes a new id; retiring erases the ciphertext), so this cache is never stale by itself.
- * - Which secret id is active for a bot is the part that changes. On PostgreSQL it is read from
- *   the database on every request. On SQLite it is cached per bot, and the whole cache is dropped
+ * - Which secret ids are active and pending for a bot is the part that changes. On PostgreSQL it
+ *   is read from the database on every request. On SQLite it is cached per bot, and the whole cache is dropped
  *   whenever `PRAGMA data_version` moves (any commit by another connection: another server
  *   process, the command line) or this process changes a secret itself (`invalidate`). Checking
  *   data_version costs a few microseconds and no query, and a save is a commit, so no request
  *   after the save can see the old id.
  * - A bot not found is never cached: creating a bot needs no invalidation.
+ * - A pending secret is cached with its expiry time, and every resolve compares that with `now`,
+ *   so it stops verifying at its 24th hour whether or not anything is committed then.
  *
  * @example
  * const signing = await signingKeys.resolve(orgId, botId); // undefined: 404
- * verifyWidgetToken(token, signing.key, options);          // key undefined: not_configured
+ * verifyWithSigningKey(token, signing, options);           // active key, then the pending one
  */
 export function createSigningKeys(deps: SigningKeysDeps): SigningKeys {
-  const { db, cipher, envSecret, masterKey, dataVersion } = deps;
+  const { db, cipher, envSecret, masterKey, dataVersion, now } = deps;
   const decrypted = new Map<string, Buffer>();
-  const activeByBot = new Map<string, SigningKey>();
+  const loadedByBot = new Map<string, LoadedKeys>();
   let seenVersion = dataVersion?.();
   const envKey: SigningKey = envSecret
     ? { key: hmacKeyOf(envSecret), secretRef: envSecretRef(envSecret, masterKey) }
     : { key: undefined, secretRef: null };
+  const envOnly: LoadedKeys = { withPending: envKey, withoutPending: envKey };
 
   function decrypt(chatbotId: string, secretId: string, ciphertext: string): Buffer {
     let key = decrypted.get(secretId);
@@ -68,32 +92,53 @@ export function createSigningKeys(deps: SigningKeysDeps): SigningKeys {
     return key;
   }
 
-  async function load(organizationId: string, chatbotId: string): Promise<SigningKey | undefined> {
+  async function load(organizationId: string, chatbotId: string): Promise<LoadedKeys | undefined> {
     const row = await findSigningSecret(db, organizationId, chatbotId);
     if (row === undefined) return undefined;
-    if (row.secretId === null || row.ciphertext === null) return envKey;
-    return { key: decrypt(chatbotId, row.secretId, row.ciphertext), secretRef: row.secretId };
+    const active: SigningKey =
+      row.secretId === null || row.ciphertext === null
+        ? envKey
+        : { key: decrypt(chatbotId, row.secretId, row.ciphertext), secretRef: row.secretId };
+    if (row.pendingId === null || row.pendingCiphertext === null || row.pendingCreatedAt === null)
+      return active === envKey ? envOnly : { withPending: active, withoutPending: active };
+    const pending: PendingKey = {
+      key: decrypt(chatbotId, row.pendingId, row.pendingCiphertext),
+      secretRef: row.pendingId,
+      expiresAt: pendingExpiresAt(row.pendingCreatedAt),
+    };
+    return { withPending: { ...active, pending }, withoutPending: active };
+  }
+
+  // The pending secret counts only before its expiry: checked here, never frozen in the cache.
+  function inForce(loaded: LoadedKeys): SigningKey {
+    const { pending } = loaded.withPending;
+    return pending !== undefined && pending.expiresAt <= now()
+      ? loaded.withoutPending
+      : loaded.withPending;
   }
 
   return {
     async resolve(organizationId, chatbotId) {
-      if (dataVersion === undefined) return load(organizationId, chatbotId);
+      if (dataVersion === undefined) {
+        const loaded = await load(organizationId, chatbotId);
+        return loaded && inForce(loaded);
+      }
       const version = dataVersion();
       if (version !== seenVersion) {
-        activeByBot.clear();
+        loadedByBot.clear();
         seenVersion = version;
       }
       const cacheKey = `${organizationId}/${chatbotId}`;
-      const cached = activeByBot.get(cacheKey);
-      if (cached !== undefined) return cached;
+      const cached = loadedByBot.get(cacheKey);
+      if (cached !== undefined) return inForce(cached);
       const loaded = await load(organizationId, chatbotId);
+      if (loaded === undefined) return undefined;
       // Only if nothing was committed meanwhile may the answer be kept.
-      if (loaded !== undefined && dataVersion() === seenVersion)
-        remember(activeByBot, cacheKey, loaded);
-      return loaded;
+      if (dataVersion() === seenVersion) remember(loadedByBot, cacheKey, loaded);
+      return inForce(loaded);
     },
     invalidate() {
-      activeByBot.clear();
+      loadedByBot.clear();
     },
   };
 }

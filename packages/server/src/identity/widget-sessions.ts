@@ -3,6 +3,7 @@ import type { Database, IdentityState } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
 import { randomBytesFromPool } from '../ids.js';
 import { deriveKey, IV_LENGTH, open, seal as sealBytes } from '../secrets/aead.js';
+import type { SigningKey } from './signing-keys.js';
 
 /** How long a widget session credential lasts; a verified one is verified only until `exp`. */
 export const SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000;
@@ -177,21 +178,27 @@ export function createWidgetSessions(db: Kysely<Database>, masterKey: Buffer): W
 }
 
 /**
- * What the session is now (docs/contract.md §2): a verified session stays verified only while its token's
- * `exp` has not passed and the secret that verified it is still the bot's current one. Saving a
- * new secret therefore ends it at once, on every instance, with no write to the sessions.
+ * What the session is now (docs/contract.md §2, §3): a verified session stays verified only while
+ * its token's `exp` has not passed and the secret that verified it still holds: it is the bot's
+ * active secret, or its pending one (which keeps its id when Save makes it active). Saving a new
+ * secret therefore ends the sessions of the old one at once, and cancelling a pending secret
+ * (or its expiry) those of the pending one, on every instance, with no write to the sessions.
  *
  * @example
  * const current = await signingKeys.resolve(session.organizationId, session.chatbotId);
- * effectiveIdentity(session, current?.secretRef ?? null, Date.now() / 1000); // 'verified' | 'anonymous' | …
+ * effectiveIdentity(session, current, Date.now() / 1000); // 'verified' | 'anonymous' | …
  */
 export function effectiveIdentity(
   session: WidgetSession,
-  currentSecretRef: string | null,
+  current: Pick<SigningKey, 'secretRef' | 'pending'> | undefined,
   nowS: number,
 ): IdentityState {
   if (session.identity !== 'verified') return session.identity;
-  const stillSigned = session.secretRef !== null && session.secretRef === currentSecretRef;
+  const ref = session.secretRef;
+  const stillSigned =
+    ref !== null &&
+    current !== undefined &&
+    (ref === current.secretRef || ref === current.pending?.secretRef);
   const notExpired = session.verifiedUntil !== null && session.verifiedUntil > nowS;
   return stillSigned && notExpired ? 'verified' : 'anonymous';
 }

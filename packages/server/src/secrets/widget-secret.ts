@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
 
+/**
+ * docs/contract.md §3, zero-gap rotation: a regenerated secret not saved within 24 hours of its
+ * creation is dropped. It verifies while `now < created_at + PENDING_SECRET_LIFETIME_MS`.
+ */
+export const PENDING_SECRET_LIFETIME_MS = 24 * 3600 * 1000;
+
+/** When a pending secret created at `createdAt` (epoch ms) stops verifying. */
+export function pendingExpiresAt(createdAt: number): number {
+  return createdAt + PENDING_SECRET_LIFETIME_MS;
+}
+
 /** docs/contract.md §3: 32 bytes from the CSPRNG, as 64 lowercase hex characters. */
 export function generateWidgetSecret(): string {
   return randomBytes(32).toString('hex');

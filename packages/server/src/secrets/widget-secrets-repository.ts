@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, WidgetSecretsTable } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
+import { PENDING_SECRET_LIFETIME_MS } from './widget-secret.js';
 
 /** A new secret's row as the service fills it in; a pending secret always has its ciphertext. */
 export type PendingSecretRow = Pick<
@@ -38,7 +39,7 @@ export async function insertPendingSecret(
 /**
  * Save (docs/contract.md §3): the pending secret becomes the active one and the old one is retired, in one
  * transaction. The retired ciphertext is erased: nothing can verify with it again. Returns false
- * when there is no pending secret.
+ * when there is no pending secret, or only one older than 24 hours (dropped here).
  */
 export async function activatePendingSecret(
   db: Kysely<Database>,
@@ -48,6 +49,7 @@ export async function activatePendingSecret(
   now: number,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    await deleteExpiredPending(trx, organizationId, chatbotId, now);
     const pending = await trx
       .selectFrom('widget_secrets')
       .select('id')
@@ -64,6 +66,28 @@ export async function activatePendingSecret(
       .where('id', '=', pending.id)
       .execute();
     return true;
+  });
+}
+
+/**
+ * Cancel (docs/contract.md §3): the pending secret is dropped, row and ciphertext. Returns false
+ * when there was none still valid (one past its 24 hours is dropped too, but counts as none).
+ */
+export async function deletePendingSecret(
+  db: Kysely<Database>,
+  organizationId: string,
+  chatbotId: string,
+  now: number,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    await deleteExpiredPending(trx, organizationId, chatbotId, now);
+    const deleted = await trx
+      .deleteFrom('widget_secrets')
+      .where(inOrganization('widget_secrets', organizationId))
+      .where('chatbot_id', '=', chatbotId)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return deleted.numDeletedRows > 0n;
   });
 }
 
@@ -85,6 +109,23 @@ export async function retireActiveSecret(
   });
 }
 
+// A pending secret past its 24 hours never verifies again (the signing keys check its age on
+// every request); removing its row here only tidies up.
+async function deleteExpiredPending(
+  db: Kysely<Database>,
+  organizationId: string,
+  chatbotId: string,
+  now: number,
+) {
+  await db
+    .deleteFrom('widget_secrets')
+    .where(inOrganization('widget_secrets', organizationId))
+    .where('chatbot_id', '=', chatbotId)
+    .where('state', '=', 'pending')
+    .where('created_at', '<=', now - PENDING_SECRET_LIFETIME_MS)
+    .execute();
+}
+
 async function retire(
   db: Kysely<Database>,
   organizationId: string,
@@ -101,8 +142,9 @@ async function retire(
 }
 
 /**
- * The verification hot path: one indexed read that says whether the bot exists in the org and
- * which secret is active now. Read on every request, so a save anywhere is seen at once.
+ * The verification hot path: one indexed read that says whether the bot exists in the org, which
+ * secret is active now and which one, if any, is pending (with its creation time: it verifies
+ * for 24 hours). Read on every request on PostgreSQL, so a change anywhere is seen at once.
  */
 export async function findSigningSecret(
   db: Kysely<Database>,
@@ -111,12 +153,19 @@ export async function findSigningSecret(
 ) {
   return db
     .selectFrom('chatbots')
-    .leftJoin('widget_secrets', (join) =>
-      join
-        .onRef('widget_secrets.chatbot_id', '=', 'chatbots.id')
-        .on('widget_secrets.state', '=', 'active'),
+    .leftJoin('widget_secrets as active', (join) =>
+      join.onRef('active.chatbot_id', '=', 'chatbots.id').on('active.state', '=', 'active'),
     )
-    .select(['widget_secrets.id as secretId', 'widget_secrets.ciphertext as ciphertext'])
+    .leftJoin('widget_secrets as pending', (join) =>
+      join.onRef('pending.chatbot_id', '=', 'chatbots.id').on('pending.state', '=', 'pending'),
+    )
+    .select([
+      'active.id as secretId',
+      'active.ciphertext as ciphertext',
+      'pending.id as pendingId',
+      'pending.ciphertext as pendingCiphertext',
+      'pending.created_at as pendingCreatedAt',
+    ])
     .where(inOrganization('chatbots', organizationId))
     .where('chatbots.id', '=', chatbotId)
     .executeTakeFirst();
