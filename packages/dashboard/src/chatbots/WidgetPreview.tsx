@@ -14,12 +14,9 @@ export function previewDocument(organizationId: string, botId: string): string {
   );
 }
 
-interface PreviewWindow {
-  readonly HilalChat?: { open(): void };
-}
-
 /**
- * The real widget (`/chat_v3.js` from this server) in a sandboxed frame, opened. chat_v3.js reads
+ * The real widget (`/chat_v3.js` from this server) in a sandboxed frame, closed: opening it would
+ * put the caret in its composer and take the keyboard focus away from the page around it. chat_v3.js reads
  * its appearance from the server (`GET /api/widget/config`) and takes none in `init`, so the
  * preview shows the saved values: it loads again after every Save (the chatbot's data changes,
  * and with it the frame's key).
@@ -31,19 +28,14 @@ export function WidgetPreview({ bot }: { bot: ChatbotDetail }) {
   return (
     <section className="card stack preview" aria-labelledby="preview-heading">
       <h2 id="preview-heading">Preview</h2>
-      <p className="hint">The live widget with the saved appearance; it reloads after Save.</p>
+      <p className="hint">
+        The live widget with the saved appearance; open it to try it. It reloads after Save.
+      </p>
       <iframe
         key={`${color}|${title}|${position}|${bot.settings.welcome}`}
         title="Widget preview"
         sandbox="allow-scripts allow-same-origin"
         srcDoc={previewDocument(user.organizationId, bot.id)}
-        onLoad={(event) => {
-          try {
-            (event.currentTarget.contentWindow as PreviewWindow | null)?.HilalChat?.open();
-          } catch {
-            // The launcher is still there to click.
-          }
-        }}
       />
     </section>
   );

@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { HilalError } from '../errors.js';
 import type { WidgetSessions } from '../identity/widget-sessions.js';
-import { publishInboxActivity } from '../inbox/inbox-events.js';
 import { countPerMinute } from '../store/per-minute-limit.js';
 import type { Store } from '../store/store.js';
 import type { ChatCaller } from './chat-auth.js';
@@ -13,6 +12,7 @@ import {
   findOrCreateOpenConversation,
   touchConversation,
 } from './conversations-repository.js';
+import { publishInboxActivity } from './inbox-activity.js';
 import { readMessageText } from './message-text.js';
 import { type ChatMessage, insertMessage, listMessages } from './messages-repository.js';
 import type { ReplyService } from './reply-service.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { type InboxActivity, inboxChannel, parseInboxActivity } from '../chat/inbox-activity.js';
 import { HilalError } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { type InboxActivity, inboxChannel, parseInboxActivity } from './inbox-events.js';
 import type { InboxViewer } from './inbox-filters.js';
 
 export interface InboxStreamLimits {

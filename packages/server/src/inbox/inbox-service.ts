@@ -9,6 +9,7 @@ import type {
 import type { Kysely } from 'kysely';
 import { publishChatEvent } from '../chat/chat-events.js';
 import { touchConversation } from '../chat/conversations-repository.js';
+import { publishInboxActivity } from '../chat/inbox-activity.js';
 import { readMessageText } from '../chat/message-text.js';
 import { insertMessage, listMessages } from '../chat/messages-repository.js';
 import type { Database } from '../db/schema.js';
@@ -17,7 +18,6 @@ import type { Store } from '../store/store.js';
 import { contactPanel } from './contact-panel.js';
 import { markConversationRead } from './conversation-reads-repository.js';
 import { decodeInboxCursor, encodeInboxCursor } from './inbox-cursor.js';
-import { publishInboxActivity } from './inbox-events.js';
 import {
   followInbox,
   INBOX_STREAM_LIMITS,

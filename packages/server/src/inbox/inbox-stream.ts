@@ -2,9 +2,9 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { ADMIN_COOKIE, findAdminIdentity } from '../accounts/admin-sessions.js';
+import type { InboxActivity } from '../chat/inbox-activity.js';
 import type { Database } from '../db/schema.js';
 import { readCookie } from '../http/cookies.js';
-import type { InboxActivity } from './inbox-events.js';
 import type { InboxService } from './inbox-service.js';
 
 export interface InboxStreams {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import {
   type DashboardHarness,
+  focusedText,
   OWNER_EMAIL,
   PASSWORD,
   seriousAxeViolations,
@@ -192,8 +193,10 @@ describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =>
       await tabs.getByRole('tab', { name: 'Basic' }).focus();
       await page.keyboard.press('ArrowRight');
       const appearanceTab = page.getByRole('tab', { name: 'Appearance' });
+      // React renders the switch after the key press: wait for it rather than race it.
+      await page.getByRole('tab', { name: 'Appearance', selected: true }).waitFor();
       assert.equal(await appearanceTab.getAttribute('aria-selected'), 'true');
-      assert.equal(await page.locator(':focus').textContent(), 'Appearance');
+      assert.equal(await focusedText(page), 'Appearance');
       assert.equal(await page.getByRole('tab', { name: 'Basic' }).getAttribute('tabindex'), '-1');
       assert.match(page.url(), /\?tab=appearance$/);
       const panel = page.getByRole('tabpanel', { name: 'Appearance' });
@@ -220,8 +223,10 @@ describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =>
         ['#1d4ed8', 'Acme help', 'left'],
       );
 
-      // The preview is the real chat_v3.js, reloaded with what was saved.
+      // The preview is the real chat_v3.js, reloaded with what was saved; it opens as a visitor
+      // would open it (it does not open by itself, which would take the page's focus).
       const preview = page.frameLocator('iframe[title="Widget preview"]');
+      await preview.getByRole('button', { name: 'Open chat' }).click();
       await preview.getByRole('heading', { name: 'Acme help' }).waitFor();
       const frame = page.frames().find((f) => f.url() === 'about:srcdoc');
       assert.ok(frame, 'the preview frame');
@@ -240,7 +245,7 @@ describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =>
       await page.keyboard.press('ArrowLeft');
       await page.getByRole('tabpanel', { name: 'Install' }).waitFor();
       await page.keyboard.press('End');
-      assert.equal(await page.locator(':focus').textContent(), 'Install');
+      assert.equal(await focusedText(page), 'Install');
       assert.deepEqual(unexpected(errors), []);
     },
   );

@@ -109,3 +109,11 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
         `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
     );
 }
+
+/**
+ * The text of the focused element. `document.activeElement` holds whether or not the browser
+ * window itself has focus, which `:focus` does not when several browsers run at once.
+ */
+export async function focusedText(page: Page): Promise<string | null> {
+  return page.evaluate('document.activeElement?.textContent ?? null');
+}
