@@ -60,6 +60,13 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(res.json(), { verified: false, reason: 'expired', detail: 'expired' });
     });
 
+    it('exp in milliseconds → 401 malformed/exp_too_far, not a token for fifty thousand years', async () => {
+      const token = tokenFor(bot.secret ?? '', { exp: Date.now() + 600_000 });
+      const res = await verify({ orgId: bot.orgId, botId: bot.botId, token });
+      assert.equal(res.statusCode, 401);
+      assert.deepEqual(res.json(), { verified: false, reason: 'malformed', detail: 'exp_too_far' });
+    });
+
     it('no error response, of any status, and no log line holds the token, a segment of it or its claims', async () => {
       // An app of its own: its logs hold only these requests, and one failure per minute and
       // IP is allowed, so the 429 path is reached without touching the other tests.
