@@ -13,7 +13,9 @@ import { createStorage, localStorageSource } from './storage.js';
 import type { IdentityReport, WidgetState } from './types.js';
 import { type ChatView, createChatView } from './ui/chat-view.js';
 import { Waker } from './waker.js';
+import { welcomeText } from './welcome.js';
 import {
+  type Appearance,
   DEFAULT_CONFIG,
   type Message,
   parseDelta,
@@ -37,6 +39,9 @@ export class ChatWidget {
   readonly #waker = new Waker();
   readonly #settled: Promise<void>;
   #view: ChatView | undefined;
+  #config: Appearance = DEFAULT_CONFIG;
+  /** The chat API answered 403 `identity_required` (the bot now wants verified users only). */
+  #refused = false;
   #open = false;
   #unread = 0;
   #connected = false;
@@ -72,6 +77,7 @@ export class ChatWidget {
       onEnding: () => this.#ending(),
       onForget: () => this.#forget(),
       onSession: () => {
+        if (identity.source === 'verified') this.#refused = false;
         this.#ended = undefined;
         void this.#resync();
       },
@@ -85,7 +91,10 @@ export class ChatWidget {
         const session = await identity.ready();
         if (stale()) return undefined;
         this.#sendSession = session;
-        return api.send(session, entry.clientMessageId, entry.text);
+        return api.send(session, entry.clientMessageId, entry.text).catch((error: unknown) => {
+          if (isIdentityRequired(error)) this.#refuse();
+          throw error;
+        });
       },
       renewSession: () => identity.ended('unauthorized', this.#sendSession),
       onSent: (_entry, message) => {
@@ -195,7 +204,9 @@ export class ChatWidget {
         this.#outbox.retry(clientMessageId);
       },
     });
+    this.#config = config;
     this.#view.applyConfig(config);
+    this.#refreshIdentityView();
     this.#view.setOpen(this.#open, this.#unread);
     this.#render(true);
   }
@@ -211,6 +222,8 @@ export class ChatWidget {
   async #resync(): Promise<void> {
     const sync = ++this.#sync;
     this.#stream.stop();
+    // Required mode and not verified: the chat API would answer 403, so nothing is asked.
+    if (this.#refreshIdentityView()) return;
     for (let attempt = 0; sync === this.#sync; attempt++) {
       const { session } = this.#identity;
       if (!session) return;
@@ -230,6 +243,7 @@ export class ChatWidget {
           void this.#identity.ended('unauthorized', session);
           return;
         }
+        if (isIdentityRequired(error)) return this.#refuse();
         if (!isTransient(error) || attempt >= 4) break; // the stream still brings what is new
         await this.#waker.sleep(backoffDelay(attempt));
       }
@@ -261,6 +275,7 @@ export class ChatWidget {
   #forget(): void {
     this.#sync++;
     this.#stream.stop();
+    this.#refreshIdentityView();
     const ended = this.#ended;
     this.#outbox.clear((entry) => ended !== undefined && !ended.has(entry.clientMessageId));
     this.#messages.clear();
@@ -320,6 +335,28 @@ export class ChatWidget {
     this.#render(false);
   }
 
+  /**
+   * docs/contract.md §5: the welcome with `{name}` filled only for a verified user, and, when the
+   * bot wants verified users only and this one is not, "Please sign in to chat" instead of the
+   * composer. Returns whether the chat is locked that way.
+   */
+  #refreshIdentityView(): boolean {
+    const { source, name } = this.#identity;
+    const verified = source === 'verified';
+    const locked = !verified && (this.#config.identityMode === 'required' || this.#refused);
+    this.#view?.setWelcome(welcomeText(this.#config.welcome, verified ? name : null));
+    this.#view?.setLocked(locked);
+    return locked;
+  }
+
+  /** A 403 `identity_required`: no stream, no sends, until a token verifies. */
+  #refuse(): void {
+    this.#refused = true;
+    this.#sync++;
+    this.#stream.stop();
+    this.#refreshIdentityView();
+  }
+
   #setTyping(author: 'bot' | 'agent' | null): void {
     clearTimeout(this.#typingTimer);
     this.#view?.setTyping(author);
@@ -330,6 +367,9 @@ export class ChatWidget {
     this.#view?.render(this.#messages.items(), scrollToEnd);
   }
 }
+
+const isIdentityRequired = (error: unknown): boolean =>
+  error instanceof HttpError && error.status === 403 && error.code === 'identity_required';
 
 function sameUser(a: User | undefined, b: User | undefined): boolean {
   return a?.name === b?.name && a?.email === b?.email;

@@ -42,6 +42,7 @@ ol{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:8px
 form{display:flex;gap:8px;align-items:flex-end;margin:0;padding:10px;border-top:1px solid #e5e7eb;background:#fff}
 textarea{flex:1;min-height:40px;max-height:120px;margin:0;padding:9px 10px;resize:none;font:inherit;color:inherit;background:#fff;border:1px solid #d1d5db;border-radius:10px}
 textarea:focus{outline:2px solid var(--accent);outline-offset:-1px}
+.signin{margin:0;padding:18px 10px;border-top:1px solid #e5e7eb;background:#fff;text-align:center;color:#374151}
 .send{flex:none;width:40px;height:40px;border-radius:10px;background:var(--accent);color:#fff;display:grid;place-items:center}
 .send svg{width:18px;height:18px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}

@@ -85,6 +85,8 @@ export function parseConfig(value: unknown): Appearance {
     color: str(body.color) || DEFAULT_CONFIG.color,
     position: body.position === 'left' ? 'left' : 'right',
     welcome: str(body.welcome) ?? DEFAULT_CONFIG.welcome,
+    // Only `required` is kept: anything else (absent, an older server) is the default, optional.
+    ...(body.identityMode === 'required' ? { identityMode: 'required' as const } : {}),
   };
 }
 

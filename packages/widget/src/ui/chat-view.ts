@@ -22,6 +22,13 @@ export interface ChatView {
   /** Read out by screen readers, whether or not the panel is open. */
   announce(text: string): void;
   applyConfig(config: Appearance): void;
+  /** The welcome as the visitor sees it (`welcomeText`), set as text; empty hides it. */
+  setWelcome(text: string): void;
+  /**
+   * docs/contract.md §5, identity mode required: "Please sign in to chat" instead of the composer,
+   * so nothing can be sent, until the visitor is verified.
+   */
+  setLocked(locked: boolean): void;
   remove(): void;
 }
 
@@ -44,6 +51,11 @@ export function createChatView(handlers: ChatViewHandlers): ChatView {
   const typing = h('div', { class: 'typing', hidden: true }, typingLabel, h('i'), h('i'), h('i'));
   const body = h('div', { class: 'body' }, welcome, messages.element, typing);
   const composer = createComposer(handlers.onSend);
+  const signIn = h(
+    'p',
+    { class: 'signin', role: 'status', hidden: true },
+    'Please sign in to chat',
+  );
   const panel = h(
     'section',
     {
@@ -56,6 +68,7 @@ export function createChatView(handlers: ChatViewHandlers): ChatView {
     h('div', { class: 'head' }, title, close),
     body,
     composer.element,
+    signIn,
   );
   const launcher = createLauncher(() => handlers.onToggle(panel.hidden), 'hilal-panel');
   const live = h('div', { class: 'sr', 'aria-live': 'polite' });
@@ -117,11 +130,17 @@ export function createChatView(handlers: ChatViewHandlers): ChatView {
     },
     applyConfig(config) {
       title.textContent = config.title;
-      welcome.textContent = config.welcome;
-      welcome.hidden = config.welcome === '';
       root.dataset.position = config.position;
       // CSS.supports keeps out anything but a colour, e.g. a url() that would fetch.
       if (CSS.supports('color', config.color)) root.style.setProperty('--accent', config.color);
+    },
+    setWelcome(text) {
+      welcome.textContent = text;
+      welcome.hidden = text === '';
+    },
+    setLocked(locked) {
+      composer.element.hidden = locked;
+      signIn.hidden = !locked;
     },
     remove() {
       host.remove();
