@@ -3,7 +3,6 @@ import { Navigate, Route, Routes } from 'react-router';
 import { RequireSignIn } from '../accounts/RequireSignIn';
 import { SignInPage } from '../accounts/SignInPage';
 import { AppShell } from './AppShell';
-import { NotBuiltYet } from './NotBuiltYet';
 import { NotFoundPage } from './NotFoundPage';
 
 // Every screen behind sign-in loads when first visited, so the first load stays small
@@ -18,6 +17,9 @@ const ChangePasswordPage = lazy(() =>
 );
 const ChatbotsPage = lazy(() =>
   import('../chatbots/ChatbotsPage').then((module) => ({ default: module.ChatbotsPage })),
+);
+const InboxPage = lazy(() =>
+  import('../inbox/InboxPage').then((module) => ({ default: module.InboxPage })),
 );
 const ChatbotPage = lazy(() =>
   import('../chatbots/ChatbotPage').then((module) => ({ default: module.ChatbotPage })),
@@ -36,7 +38,7 @@ export function AppRoutes() {
         }
       >
         <Route index element={<Navigate to="inbox" replace />} />
-        <Route path="inbox" element={<NotBuiltYet title="Inbox" />} />
+        <Route path="inbox" element={<Lazy screen={<InboxPage />} />} />
         <Route path="chatbots" element={<Lazy screen={<ChatbotsPage />} />} />
         <Route path="chatbots/:botId" element={<Lazy screen={<ChatbotPage />} />} />
         <Route path="members" element={<Lazy screen={<MembersPage />} />} />
