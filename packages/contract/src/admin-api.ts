@@ -402,3 +402,109 @@ export const InboxActivityEvent = Type.Object(
   closed,
 );
 export type InboxActivityEvent = Static<typeof InboxActivityEvent>;
+
+// ---- The Widget Security card (docs/contract.md §3, §7) ----
+
+/** `GET /api/admin/bots/:botId/secret` and Save, Cancel, Clear. No secret in here: a GET can never return one. */
+export const SecretStatus = Type.Object(
+  {
+    state: Type.Union([
+      Type.Literal('own'),
+      Type.Literal('environment'),
+      Type.Literal('not_configured'),
+    ]),
+    preview: Type.Union([Type.String(), Type.Null()]),
+    rotatedAt: Type.Union([Type.Integer(), Type.Null()]),
+    rotatedBy: Type.Union([Type.String(), Type.Null()]),
+    pending: Type.Boolean(),
+    pendingPreview: Type.Union([Type.String(), Type.Null()]),
+    pendingExpiresAt: Type.Union([Type.Integer(), Type.Null()]),
+  },
+  closed,
+);
+export type SecretStatus = Static<typeof SecretStatus>;
+
+/** The one response that ever holds a secret: Regenerate's, shown once. */
+export const GeneratedSecret = Type.Object(
+  { secret: Type.String(), preview: Type.String() },
+  closed,
+);
+export type GeneratedSecret = Static<typeof GeneratedSecret>;
+
+const PerWindow = Type.Object({ last24h: Type.Integer(), last7d: Type.Integer() }, closed);
+/** Verification outcomes by reason (`verified` or a `VerifyReason`) → count. */
+const Outcomes = Type.Record(Type.String(), Type.Integer());
+
+/** `GET /api/admin/bots/:botId/security`: the whole card in one read, never a secret or a token. */
+export const WidgetSecurity = Type.Object(
+  {
+    status: SecretStatus,
+    outcomes: Type.Object({ last24h: Outcomes, last7d: Outcomes }, closed),
+    longLived: PerWindow,
+    headerMismatches: PerWindow,
+    /** Verified conversations / conversations active in the last 7 days; null with none. */
+    verifiedShare: Type.Object({ last7d: Type.Union([Type.Number(), Type.Null()]) }, closed),
+    /** The start of the latest hour in which a token verified (counters are hourly); null if never. */
+    lastVerifiedAt: Type.Union([Type.Integer(), Type.Null()]),
+    recentFailures: Type.Array(
+      Type.Object(
+        {
+          at: Type.Integer(),
+          reason: Type.String(),
+          detail: Type.String(),
+          origin: Type.Union([Type.String(), Type.Null()]),
+        },
+        closed,
+      ),
+    ),
+    audit: Type.Array(
+      Type.Object(
+        {
+          action: Type.Union([
+            Type.Literal('regenerate'),
+            Type.Literal('save'),
+            Type.Literal('cancel'),
+            Type.Literal('clear'),
+          ]),
+          actor: Type.String(),
+          at: Type.Integer(),
+        },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
+export type WidgetSecurity = Static<typeof WidgetSecurity>;
+
+/** `POST /api/admin/bots/:botId/secret/check`: a pasted token, only read, never stored or logged. */
+export const CheckTokenBody = Type.Object({ token: Type.String({ maxLength: 16384 }) }, closed);
+export type CheckTokenBody = Static<typeof CheckTokenBody>;
+
+const Verdict = {
+  verified: Type.Boolean(),
+  reason: Type.Optional(Type.String()),
+  detail: Type.Optional(Type.String()),
+  fix: Type.Optional(Type.String()),
+};
+const Decoded = Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]);
+
+/** "Check a token": the verdict now, its fix, the decoded header and claims, and after Save. */
+export const TokenCheck = Type.Object(
+  {
+    ...Verdict,
+    header: Decoded,
+    claims: Decoded,
+    times: Type.Object(
+      {
+        exp: Type.Optional(Type.String()),
+        iat: Type.Optional(Type.String()),
+        nbf: Type.Optional(Type.String()),
+      },
+      closed,
+    ),
+    afterSave: Type.Optional(Type.Object(Verdict, closed)),
+  },
+  closed,
+);
+export type TokenCheck = Static<typeof TokenCheck>;

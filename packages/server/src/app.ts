@@ -26,6 +26,7 @@ import { clientErrorHandler, frameworkErrors } from './http/framework-errors.js'
 import { installJsonBodyParser } from './http/json-body.js';
 import { rejectNulCharacters } from './http/reject-nul.js';
 import { installTransportSecurity } from './http/transport-security.js';
+import { checkToken } from './identity/check-token.js';
 import { identityPlugin } from './identity/identity-plugin.js';
 import { createIdentityService } from './identity/identity-service.js';
 import { inboxPlugin } from './inbox/inbox-plugin.js';
@@ -131,7 +132,14 @@ export async function buildApp(
     config,
     members: createMembersService({ db, now }),
   });
-  await app.register(botsPlugin, { db, now, config, secrets: services.secrets });
+  await app.register(botsPlugin, {
+    db,
+    now,
+    config,
+    secrets: services.secrets,
+    checkToken: (orgId, botId, token) =>
+      checkToken({ signingKeys, now, toleranceS: config.clockToleranceS }, { orgId, botId, token }),
+  });
   await app.register(chatbotsAdminPlugin, {
     db,
     now,

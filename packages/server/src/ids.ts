@@ -1,6 +1,18 @@
 import { randomFillSync } from 'node:crypto';
 
-export type IdPrefix = 'org' | 'usr' | 'bot' | 'wsk' | 'wss' | 'ctc' | 'cnv' | 'msg' | 'kb' | 'ads';
+export type IdPrefix =
+  | 'org'
+  | 'usr'
+  | 'bot'
+  | 'wsk'
+  | 'wss'
+  | 'ctc'
+  | 'cnv'
+  | 'msg'
+  | 'kb'
+  | 'ads'
+  | 'aud'
+  | 'vfl';
 
 const POOL_SIZE = 4096;
 const pool = Buffer.allocUnsafe(POOL_SIZE);

@@ -64,7 +64,7 @@ for (const dialect of DIALECTS) {
 
     it('ends when the secret is cleared', async () => {
       const { bot, stream } = await verifiedStream();
-      await t.services.secrets.clear(bot.orgId, bot.botId);
+      await t.services.secrets.clear(bot.orgId, bot.botId, 'test');
       await endedWith(stream, 'secret_changed');
     });
 

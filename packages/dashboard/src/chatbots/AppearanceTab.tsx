@@ -1,11 +1,11 @@
 import type { ChatbotDetail } from '@hilal/contract/admin-api';
 import { type FormEvent, useId, useState } from 'react';
+import { WidgetSecurityCard } from '../security/WidgetSecurityCard';
 import { SaveResult } from './BasicTab';
 import { useUpdateBot } from './chatbots-api';
 import { describedBy, FieldError } from './FieldError';
 import { fieldMessages, LIMITS } from './field-errors';
 import { WidgetPreview } from './WidgetPreview';
-import { WidgetSecurityPlaceholder } from './WidgetSecurityPlaceholder';
 
 const POSITIONS = [
   { value: 'right', label: 'Right' },
@@ -114,7 +114,7 @@ export function AppearanceTab({ bot }: { bot: ChatbotDetail }) {
         </form>
         <WidgetPreview bot={bot} />
       </div>
-      <WidgetSecurityPlaceholder />
+      <WidgetSecurityCard botId={bot.id} />
     </>
   );
 }

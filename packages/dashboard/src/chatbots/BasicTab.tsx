@@ -1,10 +1,10 @@
 import type { ChatbotDetail, IdentityMode } from '@hilal/contract/admin-api';
 import { type FormEvent, useId } from 'react';
+import { WidgetSecurityCard } from '../security/WidgetSecurityCard';
 import { useUpdateBot } from './chatbots-api';
 import { describedBy, FieldError } from './FieldError';
 import { fieldMessages, LIMITS } from './field-errors';
 import { KnowledgeSection } from './KnowledgeSection';
-import { WidgetSecurityPlaceholder } from './WidgetSecurityPlaceholder';
 
 const MODES: readonly { value: IdentityMode; label: string; hint: string }[] = [
   {
@@ -139,7 +139,7 @@ export function BasicTab({ bot }: { bot: ChatbotDetail }) {
         </div>
       </form>
       <KnowledgeSection botId={bot.id} />
-      <WidgetSecurityPlaceholder />
+      <WidgetSecurityCard botId={bot.id} />
     </>
   );
 }

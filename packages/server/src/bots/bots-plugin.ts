@@ -1,40 +1,32 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ErrorBody } from '@hilal/contract';
+import {
+  CheckTokenBody,
+  ErrorBody,
+  GeneratedSecret,
+  SecretStatus,
+  TokenCheck,
+  WidgetSecurity,
+} from '@hilal/contract';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { type AdminAuthDeps, adminAuth } from '../accounts/admin-auth.js';
+import type { TokenCheck as TokenCheckResult } from '../identity/check-token.js';
 import type { WidgetSecretService } from './widget-secret-service.js';
+import { widgetSecurityOverview } from './widget-security-overview.js';
 
 export interface BotsDeps extends AdminAuthDeps {
   readonly secrets: WidgetSecretService;
+  /** "Check a token" (identity/check-token.ts): reads the token, stores and logs nothing. */
+  readonly checkToken: (orgId: string, botId: string, token: string) => Promise<TokenCheckResult>;
 }
 
-const closed = { additionalProperties: false } as const;
 const BotParams = Type.Object({ botId: Type.String({ maxLength: 64 }) });
-// No secret in here: a GET can never return one (the schema drops anything not listed).
-const SecretStatus = Type.Object(
-  {
-    state: Type.Union([
-      Type.Literal('own'),
-      Type.Literal('environment'),
-      Type.Literal('not_configured'),
-    ]),
-    preview: Type.Union([Type.String(), Type.Null()]),
-    rotatedAt: Type.Union([Type.Integer(), Type.Null()]),
-    rotatedBy: Type.Union([Type.String(), Type.Null()]),
-    pending: Type.Boolean(),
-    pendingPreview: Type.Union([Type.String(), Type.Null()]),
-    pendingExpiresAt: Type.Union([Type.Integer(), Type.Null()]),
-  },
-  closed,
-);
-/** The one response that ever holds a secret: Regenerate's, shown once. */
-const GeneratedSecret = Type.Object({ secret: Type.String(), preview: Type.String() }, closed);
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
 /**
  * The Widget Security card's API (docs/contract.md §3, §7): status, Regenerate (the full secret, once),
- * Save, Cancel, Clear. Owners and admins only, always within the signed-in user's organization.
+ * Save, Cancel, Clear, the card's overview (outcomes, recent failures, audit log) and "Check a
+ * token". Response schemas are closed: no GET can return a secret, no answer a pasted token. Owners and admins only, always within the signed-in user's organization.
  */
 export const botsPlugin: FastifyPluginAsync<BotsDeps> = async (app, deps) => {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -71,12 +63,40 @@ export const botsPlugin: FastifyPluginAsync<BotsDeps> = async (app, deps) => {
   api.post(
     `${base}/cancel`,
     { schema: { params: BotParams, response: { 200: SecretStatus, ...errors } } },
-    (request) => secrets.cancel(request.admin.organizationId, request.params.botId),
+    (request) =>
+      secrets.cancel(request.admin.organizationId, request.params.botId, request.admin.email),
   );
 
   api.delete(
     base,
     { schema: { params: BotParams, response: { 200: SecretStatus, ...errors } } },
-    (request) => secrets.clear(request.admin.organizationId, request.params.botId),
+    (request) =>
+      secrets.clear(request.admin.organizationId, request.params.botId, request.admin.email),
+  );
+
+  api.get(
+    '/api/admin/bots/:botId/security',
+    { schema: { params: BotParams, response: { 200: WidgetSecurity, ...errors } } },
+    (request) => widgetSecurityOverview(deps, request.admin.organizationId, request.params.botId),
+  );
+
+  api.post(
+    `${base}/check`,
+    {
+      bodyLimit: 32 * 1024,
+      schema: {
+        params: BotParams,
+        body: CheckTokenBody,
+        response: { 200: TokenCheck, ...errors },
+      },
+    },
+    (request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      return deps.checkToken(
+        request.admin.organizationId,
+        request.params.botId,
+        request.body.token,
+      );
+    },
   );
 };

@@ -49,10 +49,11 @@ export interface WidgetSecretService {
   /** Save: the pending secret becomes active; tokens signed with the old one fail from now on. */
   save(organizationId: string, chatbotId: string, actor: string): Promise<SecretStatus>;
   /** Cancel: the pending secret is dropped; its tokens fail and its sessions end from now on. */
-  cancel(organizationId: string, chatbotId: string): Promise<SecretStatus>;
+  cancel(organizationId: string, chatbotId: string, actor: string): Promise<SecretStatus>;
   /** Regenerate and save at once (the command line). */
   rotate(organizationId: string, chatbotId: string, actor: string): Promise<GeneratedSecret>;
-  clear(organizationId: string, chatbotId: string): Promise<SecretStatus>;
+  /** Clear: the bot's own secret (and any pending one) is removed. */
+  clear(organizationId: string, chatbotId: string, actor: string): Promise<SecretStatus>;
   status(organizationId: string, chatbotId: string): Promise<SecretStatus>;
 }
 
@@ -144,9 +145,9 @@ export function createWidgetSecretService(deps: {
       return statusOf(organizationId, chatbotId);
     },
 
-    async cancel(organizationId, chatbotId) {
+    async cancel(organizationId, chatbotId, actor) {
       await requireBot(organizationId, chatbotId);
-      if (!(await deletePendingSecret(db, organizationId, chatbotId, now()))) {
+      if (!(await deletePendingSecret(db, organizationId, chatbotId, actor, now()))) {
         throw new HilalError('no_pending_secret');
       }
       deps.onChange?.(organizationId, chatbotId);
@@ -161,9 +162,9 @@ export function createWidgetSecretService(deps: {
       return generated;
     },
 
-    async clear(organizationId, chatbotId) {
+    async clear(organizationId, chatbotId, actor) {
       await requireBot(organizationId, chatbotId);
-      await retireActiveSecret(db, organizationId, chatbotId, now());
+      await retireActiveSecret(db, organizationId, chatbotId, actor, now());
       deps.onChange?.(organizationId, chatbotId);
       return statusOf(organizationId, chatbotId);
     },

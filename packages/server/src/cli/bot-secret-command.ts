@@ -76,7 +76,7 @@ export const botSecretCancelCommand: CliCommand = {
   async run(args, context) {
     const [botId = ''] = args.positionals;
     return withBot(context, botId, ({ secrets }, bot) =>
-      needsPending(bot.id, () => secrets.cancel(bot.organization_id, bot.id)),
+      needsPending(bot.id, () => secrets.cancel(bot.organization_id, bot.id, CLI_ACTOR)),
     );
   },
 };
@@ -94,7 +94,7 @@ export const botSecretClearCommand: CliCommand = {
   async run(args, context) {
     const [botId = ''] = args.positionals;
     return withBot(context, botId, async ({ secrets }, bot) => {
-      const status = await secrets.clear(bot.organization_id, bot.id);
+      const status = await secrets.clear(bot.organization_id, bot.id, CLI_ACTOR);
       // docs/contract.md §9 prints exactly this: the bot's own secret is gone. The fallback is worth a note.
       if (status.state === 'environment') {
         context.io.stderr(

@@ -3,6 +3,7 @@ import * as identityCore from './migrations/001-identity-core.js';
 import * as chat from './migrations/002-chat.js';
 import * as adminSessions from './migrations/003-admin-sessions.js';
 import * as inbox from './migrations/004-inbox.js';
+import * as widgetSecurity from './migrations/005-widget-security.js';
 
 export interface MigrationContext {
   readonly dialect: 'sqlite' | 'postgres';
@@ -19,6 +20,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, HilalMigration]> = [
   ['002-chat', chat],
   ['003-admin-sessions', adminSessions],
   ['004-inbox', inbox],
+  ['005-widget-security', widgetSecurity],
 ];
 
 /** Applies every pending migration; returns the names applied by this call, in order. */

@@ -17,6 +17,8 @@ export interface Database {
   conversation_reads: ConversationReadsTable;
   knowledge_entries: KnowledgeEntriesTable;
   admin_sessions: AdminSessionsTable;
+  secret_audit_log: SecretAuditLogTable;
+  verify_failures: VerifyFailuresTable;
 }
 
 type Millis = ColumnType<number, number, number>;
@@ -159,4 +161,29 @@ export interface AdminSessionsTable {
   credential_hash: string;
   created_at: Millis;
   expires_at: Millis;
+}
+
+/** docs/contract.md §7: the Widget Security card's audit log of secret changes. */
+export type SecretAuditAction = 'regenerate' | 'save' | 'cancel' | 'clear';
+
+export interface SecretAuditLogTable {
+  id: string;
+  organization_id: string;
+  chatbot_id: string;
+  action: SecretAuditAction;
+  /** The email of the member who did it, or the command line's name. */
+  actor: string;
+  at: Millis;
+}
+
+/** The newest 50 failed verifications per bot: never the token, only what explains it. */
+export interface VerifyFailuresTable {
+  id: string;
+  organization_id: string;
+  chatbot_id: string;
+  at: Millis;
+  reason: string;
+  detail: string;
+  /** The request's Origin header, or null without one. */
+  origin: string | null;
 }

@@ -11,7 +11,9 @@ export type TenantTable =
   | 'messages'
   | 'conversation_reads'
   | 'knowledge_entries'
-  | 'admin_sessions';
+  | 'admin_sessions'
+  | 'secret_audit_log'
+  | 'verify_failures';
 
 /**
  * The tenancy condition, composed into every repository query rather than checked after it:

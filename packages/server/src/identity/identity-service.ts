@@ -8,6 +8,7 @@ import { countPerMinute } from '../store/per-minute-limit.js';
 import type { Store } from '../store/store.js';
 import { findSession } from './request-session.js';
 import type { SigningKeys } from './signing-keys.js';
+import { recordVerifyFailure } from './verify-failures-repository.js';
 import type { VerifyFailure } from './verify-reasons.js';
 import type { VerifiedClaims } from './verify-widget-token.js';
 import { verifyWithSigningKey } from './verify-with-signing-key.js';
@@ -97,6 +98,18 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
 
       if (!result.verified) {
         counters.add(orgId, botId, `verify:${result.reason}:${result.detail}`);
+        // "Recent failures" on the Widget Security card (docs/contract.md §7): never the token.
+        await recordVerifyFailure(
+          deps.db,
+          {
+            organizationId: orgId,
+            chatbotId: botId,
+            reason: result.reason,
+            detail: result.detail,
+            origin: context.origin,
+          },
+          nowMs,
+        );
         // docs/contract.md §4: failures are counted per client IP; past the limit a failing token gets 429
         // (no reason to learn from), while a valid token from the same IP still verifies.
         const { limited, retryAfterS } = await countPerMinute(

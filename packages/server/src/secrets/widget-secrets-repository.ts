@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, WidgetSecretsTable } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
+import { insertSecretAudit } from './secret-audit-repository.js';
 import { PENDING_SECRET_LIFETIME_MS } from './widget-secret.js';
 
 /** A new secret's row as the service fills it in; a pending secret always has its ciphertext. */
@@ -33,6 +34,16 @@ export async function insertPendingSecret(
         retired_at: null,
       })
       .execute();
+    await insertSecretAudit(
+      trx,
+      {
+        organizationId: row.organization_id,
+        chatbotId: row.chatbot_id,
+        action: 'regenerate',
+        actor: row.created_by,
+      },
+      now,
+    );
   });
 }
 
@@ -65,6 +76,7 @@ export async function activatePendingSecret(
       .where(inOrganization('widget_secrets', organizationId))
       .where('id', '=', pending.id)
       .execute();
+    await insertSecretAudit(trx, { organizationId, chatbotId, action: 'save', actor }, now);
     return true;
   });
 }
@@ -77,6 +89,7 @@ export async function deletePendingSecret(
   db: Kysely<Database>,
   organizationId: string,
   chatbotId: string,
+  actor: string,
   now: number,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
@@ -87,7 +100,9 @@ export async function deletePendingSecret(
       .where('chatbot_id', '=', chatbotId)
       .where('state', '=', 'pending')
       .executeTakeFirst();
-    return deleted.numDeletedRows > 0n;
+    if (deleted.numDeletedRows === 0n) return false;
+    await insertSecretAudit(trx, { organizationId, chatbotId, action: 'cancel', actor }, now);
+    return true;
   });
 }
 
@@ -96,6 +111,7 @@ export async function retireActiveSecret(
   db: Kysely<Database>,
   organizationId: string,
   chatbotId: string,
+  actor: string,
   now: number,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -106,6 +122,7 @@ export async function retireActiveSecret(
       .where('chatbot_id', '=', chatbotId)
       .where('state', '=', 'pending')
       .execute();
+    await insertSecretAudit(trx, { organizationId, chatbotId, action: 'clear', actor }, now);
   });
 }
 

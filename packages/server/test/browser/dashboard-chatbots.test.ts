@@ -91,7 +91,7 @@ describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =>
       await panel.waitFor();
       await panel
         .getByRole('region', { name: 'Widget Security' })
-        .getByText('Coming soon')
+        .getByRole('button', { name: 'Regenerate' })
         .waitFor();
 
       await panel.getByRole('textbox', { name: 'Welcome message' }).fill('Hello {name}, ask away!');
