@@ -167,7 +167,8 @@ export interface AdminSessionsTable {
 export type SecretAuditAction = 'regenerate' | 'save' | 'cancel' | 'clear';
 
 export interface SecretAuditLogTable {
-  id: string;
+  /** Insertion order: breaks ties between changes of the same millisecond. */
+  id: Generated<number>;
   organization_id: string;
   chatbot_id: string;
   action: SecretAuditAction;
@@ -178,7 +179,7 @@ export interface SecretAuditLogTable {
 
 /** The newest 50 failed verifications per bot: never the token, only what explains it. */
 export interface VerifyFailuresTable {
-  id: string;
+  id: Generated<number>;
   organization_id: string;
   chatbot_id: string;
   at: Millis;

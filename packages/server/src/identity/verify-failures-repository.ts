@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
-import { newId } from '../ids.js';
 
 /** How many failures each bot keeps for "Recent failures" (docs/contract.md §7). */
 export const RECENT_FAILURES_KEPT = 50;
@@ -31,7 +30,6 @@ export async function recordVerifyFailure(
     await trx
       .insertInto('verify_failures')
       .values({
-        id: newId('vfl'),
         organization_id: organizationId,
         chatbot_id: chatbotId,
         at,

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, SecretAuditAction } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
-import { newId } from '../ids.js';
 
 export interface SecretAuditEntry {
   readonly organizationId: string;
@@ -19,7 +18,6 @@ export async function insertSecretAudit(
   await db
     .insertInto('secret_audit_log')
     .values({
-      id: newId('aud'),
       organization_id: entry.organizationId,
       chatbot_id: entry.chatbotId,
       action: entry.action,

@@ -6,10 +6,18 @@ import type { MigrationContext } from '../migrate.js';
  * verification failures of each bot (time, reason, detail and page origin; never a token).
  */
 // biome-ignore lint/suspicious/noExplicitAny: a migration describes the schema as it was then, not today's types (Kysely's advice).
-export async function up(db: Kysely<any>, _context: MigrationContext): Promise<void> {
+export async function up(db: Kysely<any>, { dialect }: MigrationContext): Promise<void> {
+  // Insertion order breaks ties between rows of the same millisecond (Regenerate and Save of
+  // `hilal bot secret regenerate` are often one apart or none).
+  const serialId = [
+    'id',
+    dialect === 'postgres' ? 'bigserial' : 'integer',
+    // biome-ignore lint/suspicious/noExplicitAny: Kysely's column builder, as in 002-chat.ts
+    (c: any) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()),
+  ] as const;
   await db.schema
     .createTable('secret_audit_log')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn(...serialId)
     .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id'))
     .addColumn('chatbot_id', 'text', (c) => c.notNull().references('chatbots.id'))
     .addColumn('action', 'text', (c) => c.notNull())
@@ -24,7 +32,7 @@ export async function up(db: Kysely<any>, _context: MigrationContext): Promise<v
 
   await db.schema
     .createTable('verify_failures')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn(...serialId)
     .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id'))
     .addColumn('chatbot_id', 'text', (c) => c.notNull().references('chatbots.id'))
     .addColumn('at', 'bigint', (c) => c.notNull())
