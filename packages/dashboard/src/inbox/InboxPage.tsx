@@ -35,7 +35,9 @@ export function InboxPage() {
         return;
       if (document.querySelector('dialog[open]')) return;
       const ordered = idsKey === '' ? [] : idsKey.split(' ');
-      const at = openId === null ? -1 : ordered.indexOf(openId);
+      // The address, not the last render: a key pressed right after a move must count from there.
+      const current = new URLSearchParams(window.location.search).get('conversation') ?? openId;
+      const at = current === null ? -1 : ordered.indexOf(current);
       const go = (index: number) => {
         const next = ordered[index];
         if (next) navigate(`/inbox?conversation=${encodeURIComponent(next)}`);
