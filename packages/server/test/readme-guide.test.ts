@@ -162,4 +162,10 @@ describe('the customer guide in README.md runs as written', () => {
     assert.equal(toRun[index]?.section, '4. Check that it works');
     assert.match(run.outputs[index] ?? '', /"verified":true/);
   });
+
+  it('leaves the secret file it writes readable by its owner alone', () => {
+    const file = path.join(root, 'secret.json');
+    assert.ok(fs.existsSync(file), 'the guide wrote secret.json');
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+  });
 });
