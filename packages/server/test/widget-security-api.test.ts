@@ -1,38 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
 import { createChatbot } from '../src/bots/chatbots-repository.js';
-import type { AppServices } from '../src/services.js';
 import { type AdminClient, signedInAdmin } from './support/admin-client.js';
+import { dumpDatabase } from './support/database-dump.js';
 import { DIALECTS } from './support/databases.js';
 import { type SeededBot, seedBot, startTestApp, type TestApp } from './support/test-app.js';
 import { signHs256 } from './support/tokens.js';
-
-/** Every value of every row of every table, as text: what a database dump would show. */
-async function dumpDatabase(services: AppServices): Promise<string> {
-  const tables =
-    services.dialect === 'sqlite'
-      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(
-          services.db,
-        )
-      : await sql<{
-          name: string;
-        }>`select table_name as name from information_schema.tables where table_schema = 'public'`.execute(
-          services.db,
-        );
-  const parts: string[] = [];
-  for (const { name } of tables.rows) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(
-      services.db,
-    );
-    for (const row of rows.rows) {
-      for (const value of Object.values(row)) {
-        parts.push(value instanceof Uint8Array ? Buffer.from(value).toString() : String(value));
-      }
-    }
-  }
-  return parts.join('\n');
-}
 
 const nowS = () => Math.floor(Date.now() / 1000);
 

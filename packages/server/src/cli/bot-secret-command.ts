@@ -45,41 +45,37 @@ export const botSecretRegenerateCommand: CliCommand = {
   },
 };
 
+/** `save` and `cancel` of a pending secret: the same command but for what they do. */
+function pendingSecretCommand(
+  action: 'save' | 'cancel',
+  description: readonly string[],
+): CliCommand {
+  return {
+    words: ['bot', 'secret', action],
+    usage: `bot secret ${action} BOT`,
+    description: description.join('\n'),
+    options: {},
+    positionals: ['BOT'],
+    async run(args, context) {
+      const [botId = ''] = args.positionals;
+      return withBot(context, botId, ({ secrets }, bot) =>
+        needsPending(bot.id, () => secrets[action](bot.organization_id, bot.id, CLI_ACTOR)),
+      );
+    },
+  };
+}
+
 /** `hilal bot secret save BOT`: the pending secret becomes the bot's; the old one fails at once. */
-export const botSecretSaveCommand: CliCommand = {
-  words: ['bot', 'secret', 'save'],
-  usage: 'bot secret save BOT',
-  description: [
-    'Saves the secret made by "bot secret regenerate BOT --pending": it becomes the bot\'s secret',
-    "and tokens signed with the old one stop working at once. Prints the secret's status.",
-  ].join('\n'),
-  options: {},
-  positionals: ['BOT'],
-  async run(args, context) {
-    const [botId = ''] = args.positionals;
-    return withBot(context, botId, ({ secrets }, bot) =>
-      needsPending(bot.id, () => secrets.save(bot.organization_id, bot.id, CLI_ACTOR)),
-    );
-  },
-};
+export const botSecretSaveCommand = pendingSecretCommand('save', [
+  'Saves the secret made by "bot secret regenerate BOT --pending": it becomes the bot\'s secret',
+  "and tokens signed with the old one stop working at once. Prints the secret's status.",
+]);
 
 /** `hilal bot secret cancel BOT`: the pending secret is dropped; the active one stays. */
-export const botSecretCancelCommand: CliCommand = {
-  words: ['bot', 'secret', 'cancel'],
-  usage: 'bot secret cancel BOT',
-  description: [
-    'Drops the secret made by "bot secret regenerate BOT --pending": tokens signed with it stop',
-    "working at once; the bot's secret stays as it was. Prints the secret's status.",
-  ].join('\n'),
-  options: {},
-  positionals: ['BOT'],
-  async run(args, context) {
-    const [botId = ''] = args.positionals;
-    return withBot(context, botId, ({ secrets }, bot) =>
-      needsPending(bot.id, () => secrets.cancel(bot.organization_id, bot.id, CLI_ACTOR)),
-    );
-  },
-};
+export const botSecretCancelCommand = pendingSecretCommand('cancel', [
+  'Drops the secret made by "bot secret regenerate BOT --pending": tokens signed with it stop',
+  "working at once; the bot's secret stays as it was. Prints the secret's status.",
+]);
 
 /** `hilal bot secret clear BOT`: the bot no longer has a secret of its own. */
 export const botSecretClearCommand: CliCommand = {
