@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ErrorBody } from '@hilal/contract';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody } from '../errors.js';
+import { readStaticFile, type StaticFile, sendStaticFile } from '../http/static-file.js';
 
 export interface DashboardOptions {
   /** The built dashboard; by default `@hilal/dashboard/dist` (tests pass a folder of their own). */
@@ -18,12 +18,6 @@ export function dashboardDistPath(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-interface StaticFile {
-  readonly body: Buffer;
-  readonly etag: string;
-  readonly type: string;
 }
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -53,18 +47,22 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 function readFile(file: string): StaticFile {
-  const body = fs.readFileSync(file);
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-  return { body, etag, type: TYPES[path.extname(file)] ?? 'application/octet-stream' };
+  return readStaticFile(file, TYPES[path.extname(file)] ?? 'application/octet-stream');
 }
 
-/** Every file under `dir`, keyed by its path relative to `root` with `/` separators. */
+/** The build's precompressed forms (scripts/precompress.mjs): sent for their file, not alone. */
+const COMPRESSED_FORM = /\.(?:br|gz)$/;
+
+/**
+ * Every file under `dir`, keyed by its path relative to `root` with `/` separators, each with its
+ * precompressed forms.
+ */
 function readTree(root: string, dir: string, into: Map<string, StaticFile>): void {
   if (!fs.existsSync(dir)) return;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) readTree(root, full, into);
-    else if (entry.isFile())
+    else if (entry.isFile() && !COMPRESSED_FORM.test(entry.name))
       into.set(path.relative(root, full).split(path.sep).join('/'), readFile(full));
   }
 }
@@ -91,10 +89,9 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     done();
   });
 
-  function send(reply: FastifyReply, file: StaticFile, cacheControl: string, ifNoneMatch?: string) {
-    reply.header('Cache-Control', cacheControl).header('ETag', file.etag).type(file.type);
-    if (ifNoneMatch === file.etag) return reply.code(304).send();
-    return reply.send(file.body);
+  function send(request: FastifyRequest, reply: FastifyReply, file: StaticFile, cache: string) {
+    reply.header('Cache-Control', cache);
+    return sendStaticFile(request, reply, file);
   }
 
   app.get('/', (_request, reply) => reply.redirect('/app/'));
@@ -104,12 +101,11 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   app.get<{ Params: { '*': string } }>('/app/*', { schema }, (request, reply) => {
     if (index === undefined) return reply.code(503).send(errorBody('unavailable'));
     const wanted = request.params['*'];
-    const ifNoneMatch = request.headers['if-none-match'];
     if (wanted.startsWith('assets/')) {
       const asset = assets.get(wanted);
       if (asset === undefined) return reply.code(404).send(errorBody('not_found'));
-      return send(reply, asset, 'public, max-age=31536000, immutable', ifNoneMatch);
+      return send(request, reply, asset, 'public, max-age=31536000, immutable');
     }
-    return send(reply, index, 'no-store', ifNoneMatch);
+    return send(request, reply, index, 'no-store');
   });
 };
