@@ -130,13 +130,14 @@ export async function buildApp(
     db,
     now,
     config,
-    members: createMembersService({ db, now }),
+    members: createMembersService({ db, store, now }),
   });
   await app.register(botsPlugin, {
     db,
     now,
     config,
     secrets: services.secrets,
+    store,
     checkToken: (orgId, botId, token) =>
       checkToken({ signingKeys, now, toleranceS: config.clockToleranceS }, { orgId, botId, token }),
   });

@@ -250,13 +250,21 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    it('lets agents list the chatbots by name, for the inbox filter, and nothing more', async () => {
+      const bot = await newBot();
+      const res = await agent.call('GET', BOTS);
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(res.json(), (await owner.call('GET', BOTS)).json());
+      assert.ok(res.json().bots.some((b: { id: string }) => b.id === bot.id));
+      assert.equal((await agent.call('GET', `${BOTS}/${bot.id}`)).statusCode, 403);
+    });
+
     it('refuses agents (403) and changes without X-Hilal-CSRF (403) on every route', async () => {
       const bot = await newBot();
       const entry = (
         await owner.call('POST', `${BOTS}/${bot.id}/knowledge`, { title: 'A', body: 'b' })
       ).json();
       const routes = [
-        ['GET', BOTS, undefined],
         ['POST', BOTS, { name: 'Nope' }],
         ['GET', `${BOTS}/${bot.id}`, undefined],
         ['PATCH', `${BOTS}/${bot.id}`, { name: 'Nope' }],

@@ -263,6 +263,34 @@ for (const dialect of DIALECTS) {
       assert.equal((await signIn(t.app, agent.email, '🔑'.repeat(8))).statusCode, 200);
     });
 
+    it('counts a wrong current password as a failed sign-in: past 10, even the right one is refused', async () => {
+      const agent = await member('agent');
+      const url = '/api/auth/password';
+      const ip = '10.9.0.1';
+      for (let i = 0; i < 10; i++) {
+        const res = await agent.call(
+          'POST',
+          url,
+          { currentPassword: `guess ${i}`, newPassword: 'a new password' },
+          { ip },
+        );
+        assert.equal(res.statusCode, 401, `guess ${i}`);
+      }
+      const right = await agent.call(
+        'POST',
+        url,
+        { currentPassword: PASSWORD, newPassword: 'a new password' },
+        { ip },
+      );
+      assert.equal(right.statusCode, 429);
+      assert.equal(right.json().error, 'rate_limited');
+      assert.ok(Number(right.headers['retry-after']) > 0);
+      // The account is locked for the sign-in form too, from anywhere; the password is unchanged.
+      const signInElsewhere = await signIn(t.app, agent.email, PASSWORD, { ip: '10.9.0.2' });
+      assert.equal(signInElsewhere.statusCode, 429);
+      assert.equal((await agent.call('GET', '/api/auth/me')).statusCode, 200);
+    });
+
     it('refuses U+0000 in a field with 400 invalid_character', async () => {
       const res = await owner.call('POST', MEMBERS, {
         email: 'nul\u0000@acme.test',

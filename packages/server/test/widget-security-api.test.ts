@@ -182,5 +182,24 @@ for (const dialect of DIALECTS) {
         assert.ok(!dump.includes(token), 'a checked token is in the database');
       }
     });
+
+    it('Check a token: 30 a minute per user, then 429 with Retry-After; others are not held up', async () => {
+      const checker = await signedInAdmin(
+        t.app,
+        t.services,
+        'checker@acme.test',
+        'admin',
+        bot.orgId,
+      );
+      const check = (client: AdminClient) =>
+        client.call('POST', `${secretPath()}/check`, { token: 'a.b.c' });
+      for (let i = 0; i < 30; i++)
+        assert.equal((await check(checker)).statusCode, 200, `check ${i}`);
+      const refused = await check(checker);
+      assert.equal(refused.statusCode, 429);
+      assert.equal(refused.json().error, 'rate_limited');
+      assert.ok(Number(refused.headers['retry-after']) >= 1);
+      assert.equal((await check(owner)).statusCode, 200);
+    });
   });
 }

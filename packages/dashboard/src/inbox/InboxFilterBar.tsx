@@ -18,7 +18,7 @@ export function InboxFilterBar({
 }: {
   filters: InboxFilters;
   counts: InboxCounts | undefined;
-  /** The chatbots of the conversations on screen, for agents (who may not list chatbots). */
+  /** The chatbots of the conversations on screen, named until the list of chatbots arrives. */
   botIds: string[];
   onChange: (filters: InboxFilters) => void;
 }) {

@@ -30,6 +30,7 @@ const errors = {
   409: AdminErrorBody,
   413: AdminErrorBody,
   415: AdminErrorBody,
+  429: AdminErrorBody,
 };
 
 /**
@@ -100,7 +101,7 @@ export const membersPlugin: FastifyPluginAsync<MembersDeps> = async (app, deps) 
     },
     async (request, reply) => {
       const credential = readCookie(request.headers.cookie, ADMIN_COOKIE);
-      await members.changePassword(request.admin, request.body, credential);
+      await members.changePassword(request.admin, request.body, credential, request.ip);
       return reply.code(204).send(null);
     },
   );

@@ -4,7 +4,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, Role } from '../db/schema.js';
 import { HilalError } from '../errors.js';
 import { isId } from '../ids.js';
+import type { Store } from '../store/store.js';
 import { deleteUserAdminSessions } from './admin-sessions.js';
+import { createPasswordAttempts } from './password-attempts.js';
 import { hashPassword, verifyPassword } from './password-hash.js';
 import {
   countOwners,
@@ -21,6 +23,7 @@ import {
 
 export interface MembersDeps {
   readonly db: Kysely<Database>;
+  readonly store: Store;
   readonly now: () => number;
 }
 
@@ -36,10 +39,11 @@ const PASSWORD_MAX = 1024;
  * transaction, so two at the same moment cannot both leave it without one.
  *
  * @example
- * const members = createMembersService({ db, now: Date.now });
+ * const members = createMembersService({ db, store, now: Date.now });
  * const { member, firstPassword } = await members.add(orgId, ' New@Acme.test ', 'agent');
  */
-export function createMembersService({ db, now }: MembersDeps) {
+export function createMembersService({ db, store, now }: MembersDeps) {
+  const attempts = createPasswordAttempts({ store, now });
   /** Runs `change` on a member who is not the organization's last owner (409 `last_owner`). */
   const changeOwnerSafely = (
     organizationId: string,
@@ -121,16 +125,25 @@ export function createMembersService({ db, now }: MembersDeps) {
      * 8 to 1024 characters, 401 `invalid_credentials` when the current one is wrong. The user's
      * other dashboard sessions end; the one that asked (`credential`) stays signed in.
      */
+    /**
+     * A wrong current password counts as a failed sign-in for the account and the client IP
+     * (`password-attempts.ts`): a stolen session cookie buys no more guesses than the sign-in
+     * form gives.
+     */
     async changePassword(
-      user: { userId: string; organizationId: string },
+      user: { userId: string; organizationId: string; email: string },
       passwords: { currentPassword: string; newPassword: string },
       credential: string | undefined,
+      ip: string,
     ): Promise<void> {
       const length = [...passwords.newPassword].length; // code points, as people count
       if (length < PASSWORD_MIN || length > PASSWORD_MAX) throw new HilalError('invalid_password');
-      const stored = await findPasswordHash(db, user.organizationId, user.userId);
-      if (stored === undefined || !(await verifyPassword(passwords.currentPassword, stored)))
-        throw new HilalError('invalid_credentials');
+      await attempts.attempt(user.email, ip, async () => {
+        const stored = await findPasswordHash(db, user.organizationId, user.userId);
+        const valid =
+          stored !== undefined && (await verifyPassword(passwords.currentPassword, stored));
+        return valid || undefined;
+      });
       const passwordHash = await hashPassword(passwords.newPassword);
       await db.transaction().execute(async (trx) => {
         await setPasswordHash(trx, user.organizationId, user.userId, passwordHash);

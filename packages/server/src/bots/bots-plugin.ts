@@ -10,18 +10,25 @@ import {
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { type AdminAuthDeps, adminAuth } from '../accounts/admin-auth.js';
+import { HilalError } from '../errors.js';
 import type { TokenCheck as TokenCheckResult } from '../identity/check-token.js';
+import { countPerMinute } from '../store/per-minute-limit.js';
+import type { Store } from '../store/store.js';
 import type { WidgetSecretService } from './widget-secret-service.js';
 import { widgetSecurityOverview } from './widget-security-overview.js';
 
 export interface BotsDeps extends AdminAuthDeps {
   readonly secrets: WidgetSecretService;
+  readonly store: Store;
   /** "Check a token" (identity/check-token.ts): reads the token, stores and logs nothing. */
   readonly checkToken: (orgId: string, botId: string, token: string) => Promise<TokenCheckResult>;
 }
 
 const BotParams = Type.Object({ botId: Type.String({ maxLength: 64 }) });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+// "Check a token" is for a person pasting tokens, not for a script probing a bot's secret: a
+// signed-in user gets this many checks a minute, counted across instances.
+const CHECKS_PER_MINUTE = 30;
 
 /**
  * The Widget Security card's API (docs/contract.md §3, §7): status, Regenerate (the full secret, once),
@@ -87,10 +94,14 @@ export const botsPlugin: FastifyPluginAsync<BotsDeps> = async (app, deps) => {
       schema: {
         params: BotParams,
         body: CheckTokenBody,
-        response: { 200: TokenCheck, ...errors },
+        response: { 200: TokenCheck, ...errors, 429: ErrorBody },
       },
     },
-    (request, reply) => {
+    async (request, reply) => {
+      const key = `token-check:${request.admin.userId}`;
+      const limit = await countPerMinute(deps.store, key, CHECKS_PER_MINUTE, deps.now());
+      if (limit.limited)
+        throw new HilalError('rate_limited', { 'Retry-After': String(limit.retryAfterS) });
       reply.header('Cache-Control', 'no-store');
       return deps.checkToken(
         request.admin.organizationId,

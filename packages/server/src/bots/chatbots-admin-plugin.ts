@@ -37,13 +37,20 @@ const errors = {
 /**
  * The Chatbots screen's API (docs/contract.md §7 Chatbots; README "HTTP API"): the list, "New
  * chatbot", a bot's settings (Basic, Appearance) and its knowledge entries. Owners and admins
- * only, JSON bodies only, always within the signed-in user's organization. The secret has its
+ * only, but for the list of names, which the inbox shows every role; JSON bodies only, always within the signed-in user's organization. The secret has its
  * own routes (`bots-plugin.ts`); nothing here reads it.
  */
 export const chatbotsAdminPlugin: FastifyPluginAsync<ChatbotsAdminDeps> = async (app, deps) => {
   acceptJsonOnly(app);
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  api.addHook('preHandler', adminAuth(deps, ['owner', 'admin']));
+  // Every role may list the chatbots' names (the inbox's chatbot filter); only owners and admins
+  // see or change anything else of them.
+  const everyRole = adminAuth(deps, ['owner', 'admin', 'agent']);
+  const managers = adminAuth(deps, ['owner', 'admin']);
+  api.addHook('preHandler', function authenticate(request, reply) {
+    const listsNames = request.method === 'GET' && request.routeOptions.url === '/api/admin/bots';
+    return (listsNames ? everyRole : managers).call(this, request, reply);
+  });
   const { chatbots } = deps;
   const bot = '/api/admin/bots/:botId';
   const entry = `${bot}/knowledge/:entryId`;

@@ -14,7 +14,7 @@ export interface AdminClient {
     method: InjectOptions['method'],
     url: string,
     payload?: unknown,
-    options?: { csrf?: boolean },
+    options?: { csrf?: boolean; ip?: string },
   ): Promise<LightMyRequestResponse>;
 }
 
@@ -54,6 +54,7 @@ export function adminClient(
         method,
         url,
         headers,
+        ...(options.ip === undefined ? {} : { remoteAddress: options.ip }),
         ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }),
       });
     },
