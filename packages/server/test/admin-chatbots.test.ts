@@ -173,6 +173,29 @@ for (const dialect of DIALECTS) {
       });
     }
 
+    it('keeps every field of saves made at the same moment (Basic and Appearance in two tabs)', async () => {
+      for (let round = 0; round < 5; round++) {
+        const bot = await newBot();
+        const changes = [
+          { color: '#123456' },
+          { title: `Title ${round}` },
+          { position: 'left' },
+          { welcome: `Welcome ${round}` },
+          { identityMode: 'required' },
+          { allowedOrigins: ['https://shop.example'] },
+        ];
+        const saves = await Promise.all(
+          changes.map((change) => owner.call('PATCH', `${BOTS}/${bot.id}`, change)),
+        );
+        for (const save of saves) assert.equal(save.statusCode, 200, save.body);
+        const { settings } = (await owner.call('GET', `${BOTS}/${bot.id}`)).json();
+        for (const change of changes) {
+          const [field, value] = Object.entries(change)[0] as [string, unknown];
+          assert.deepEqual(settings[field], value, `round ${round}: ${field} was lost`);
+        }
+      }
+    });
+
     it('keeps a welcome of exactly 1000 characters and 50 origins', async () => {
       const bot = await newBot();
       const welcome = '🎉'.repeat(1000);

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ChatbotsTable, Database } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
 import { newId } from '../ids.js';
@@ -66,6 +66,25 @@ export async function listChatbots(
     .orderBy('created_at')
     .orderBy('id')
     .execute();
+}
+
+/**
+ * Takes the bot's row for the rest of the transaction `trx` (a write that changes nothing: a row
+ * lock on PostgreSQL, the write lock on SQLite), so that read-merge-writes of one bot run one
+ * after the other. False when the bot is not in `organizationId`.
+ */
+export async function lockChatbot(
+  trx: Transaction<Database>,
+  organizationId: string,
+  botId: string,
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('chatbots')
+    .set((eb) => ({ name: eb.ref('name') }))
+    .where(inOrganization('chatbots', organizationId))
+    .where('id', '=', botId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Writes a bot's name and settings JSON; false when it is not in `organizationId`. */

@@ -22,6 +22,7 @@ import {
   createChatbot,
   findChatbot,
   listChatbots,
+  lockChatbot,
   updateChatbot,
 } from './chatbots-repository.js';
 import { checkBotName, checkSettingsChange } from './settings-patch.js';
@@ -54,19 +55,24 @@ export function createChatbotsService({ db, now }: ChatbotsDeps) {
     get: async (organizationId: string, botId: string) => detail(await bot(organizationId, botId)),
 
     /**
-     * Checks every field first (400 `invalid_settings`), then writes name and settings in one
-     * statement. It reads before it writes: of two saves at the same moment, the later may put
-     * back what the other changed (the dashboard saves one form at a time).
+     * Checks every field first (400 `invalid_settings`), then merges the change into the stored
+     * settings under the bot's row lock: two saves at the same moment (Basic and Appearance in
+     * two tabs) each keep what the other changed.
      */
     async update(organizationId: string, botId: string, body: UpdateBotBody) {
       const change = checkSettingsChange(body);
-      const current = await bot(organizationId, botId);
-      // Keys this version does not know are kept for the version that wrote them.
-      const settings = JSON.stringify({ ...storedObject(current.settings), ...change.settings });
-      const next = { name: change.name ?? current.name, settings };
-      if (!(await updateChatbot(db, organizationId, botId, next)))
-        throw new HilalError('bot_not_found');
-      return detail({ ...current, ...next });
+      if (!isId('bot', botId)) throw new HilalError('bot_not_found');
+      return db.transaction().execute(async (trx) => {
+        const current = (await lockChatbot(trx, organizationId, botId))
+          ? await findChatbot(trx, organizationId, botId)
+          : undefined;
+        if (current === undefined) throw new HilalError('bot_not_found');
+        // Keys this version does not know are kept for the version that wrote them.
+        const settings = JSON.stringify({ ...storedObject(current.settings), ...change.settings });
+        const next = { name: change.name ?? current.name, settings };
+        await updateChatbot(trx, organizationId, botId, next);
+        return detail({ ...current, ...next });
+      });
     },
 
     async listKnowledge(organizationId: string, botId: string) {
