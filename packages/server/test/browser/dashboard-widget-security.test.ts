@@ -159,13 +159,19 @@ describe('the Widget Security card in the dashboard, in a browser', { skip: NO_C
     await page.context().close();
   });
 
-  it('an agent sees no card', async () => {
+  it('an agent sees no card, and picks chatbots by name in the inbox filter', async () => {
     const page = await signedIn('agent@acme.test');
     await page.goto(`${h.url}/app/chatbots/${botId}`);
     await page.getByRole('main').waitFor();
     await page.waitForLoadState('networkidle');
     assert.equal(await page.getByRole('region', { name: 'Widget Security' }).count(), 0);
     assert.equal(await page.getByRole('button', { name: 'Regenerate' }).count(), 0);
+
+    await page.goto(`${h.url}/app/inbox`);
+    const filter = page.getByRole('combobox', { name: 'Chatbot' });
+    await filter.getByRole('option', { name: 'Support' }).waitFor({ state: 'attached' });
+    await filter.selectOption({ label: 'Support' });
+    assert.equal(await filter.inputValue(), botId);
     await page.context().close();
   });
 });
