@@ -204,8 +204,8 @@ export class ChatWidget {
         this.#outbox.retry(clientMessageId);
       },
     });
-    this.#config = config;
-    this.#view.applyConfig(config);
+    this.#config = { ...config, ...this.options.appearance };
+    this.#view.applyConfig(this.#config);
     this.#refreshIdentityView();
     this.#view.setOpen(this.#open, this.#unread);
     this.#render(true);

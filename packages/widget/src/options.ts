@@ -1,7 +1,7 @@
 // Validates what a host passes to `init` (or writes on the script tag). Misuse throws a
 // TypeError that names the option, as the host's developer is the one who has to fix it.
 import type { User } from './identity.js';
-import type { InitOptions, UserTokenProvider } from './types.js';
+import type { InitAppearance, InitOptions, UserTokenProvider } from './types.js';
 import { isObject } from './wire.js';
 
 export interface ResolvedOptions {
@@ -11,6 +11,8 @@ export interface ResolvedOptions {
   readonly token: string | undefined;
   readonly user: User | undefined;
   readonly provider: UserTokenProvider | undefined;
+  /** Only the fields the host set. */
+  readonly appearance: InitAppearance;
 }
 
 const ID = { organizationId: /^org_[A-Za-z0-9]{1,64}$/, botId: /^bot_[A-Za-z0-9]{1,64}$/ };
@@ -58,6 +60,24 @@ export function resolveOptions(input: unknown, defaultServerUrl: string): Resolv
     token: optionalText(input.userToken, 'userToken'),
     user,
     provider,
+    appearance: resolveAppearance(input.appearance),
+  };
+}
+
+function resolveAppearance(input: unknown): InitAppearance {
+  if (input === undefined || input === null) return {};
+  if (!isObject(input)) fail('appearance must be an object { color?, title?, position? }.');
+  const color = optionalText(input.color, 'appearance.color');
+  if (color !== undefined && !/^#[0-9a-f]{6}$/i.test(color))
+    fail('appearance.color must be # and six hexadecimal digits, like "#0f766e".');
+  const title = optionalText(input.title, 'appearance.title');
+  const position = optionalText(input.position, 'appearance.position');
+  if (position !== undefined && position !== 'right' && position !== 'left')
+    fail('appearance.position must be "right" or "left".');
+  return {
+    ...(color ? { color } : {}),
+    ...(title ? { title } : {}),
+    ...(position ? { position } : {}),
   };
 }
 
@@ -88,5 +108,11 @@ export function optionsFromScript(script: HTMLScriptElement): InitOptions | unde
     botId: data.botId ?? '',
     userToken: data.userToken,
     user: { name: data.userName, email: data.userEmail },
+    // Checked like any other `init` option, in `resolveOptions`.
+    appearance: {
+      color: data.color,
+      title: data.title,
+      position: data.position as InitAppearance['position'],
+    },
   };
 }

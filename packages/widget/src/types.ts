@@ -27,6 +27,18 @@ export interface InitOptions {
   readonly userTokenProvider?: UserTokenProvider | undefined;
   /** The Hilal server; defaults to the origin chat_v3.js was loaded from. */
   readonly serverUrl?: string | undefined;
+  /**
+   * Shown instead of the chatbot's saved look on this page: the dashboard's live preview shows
+   * unsaved changes this way. Each field is optional.
+   */
+  readonly appearance?: InitAppearance | undefined;
+}
+
+export interface InitAppearance {
+  /** `#rrggbb` */
+  readonly color?: string | undefined;
+  readonly title?: string | undefined;
+  readonly position?: 'right' | 'left' | undefined;
 }
 
 export interface HilalChatApi {

@@ -45,7 +45,25 @@ describe('resolveOptions', () => {
     assert.equal(resolveOptions(ids, 'http://localhost:3000').serverUrl, 'http://localhost:3000');
   });
 
+  test('appearance: only the fields set, each checked; absent is the saved look', () => {
+    assert.deepEqual(resolveOptions(ids, server).appearance, {});
+    assert.deepEqual(
+      resolveOptions(
+        { ...ids, appearance: { color: '#B91C1C', title: ' Help ', position: 'left' } },
+        server,
+      ).appearance,
+      { color: '#B91C1C', title: 'Help', position: 'left' },
+    );
+    assert.deepEqual(
+      resolveOptions({ ...ids, appearance: { title: '', position: undefined } }, server).appearance,
+      {},
+    );
+  });
+
   const misuse: Array<[string, unknown, RegExp]> = [
+    ['appearance as a string', { ...ids, appearance: 'red' }, /appearance must be an object/],
+    ['a colour name', { ...ids, appearance: { color: 'red' } }, /appearance.color must be #/],
+    ['a position of "top"', { ...ids, appearance: { position: 'top' } }, /appearance.position/],
     ['no options', undefined, /expected an options object/],
     ['an array', [], /expected an options object/],
     ['no organizationId', { botId: ids.botId }, /organizationId must be a string like "org_…"/],

@@ -5,20 +5,28 @@ import { SaveResult } from './BasicTab';
 import { useUpdateBot } from './chatbots-api';
 import { describedBy, FieldError } from './FieldError';
 import { fieldMessages, LIMITS } from './field-errors';
-import { WidgetPreview } from './WidgetPreview';
+import { type DraftAppearance, WidgetPreview } from './WidgetPreview';
 
 const POSITIONS = [
   { value: 'right', label: 'Right' },
   { value: 'left', label: 'Left' },
 ] as const;
 
-/** "Appearance": colour, title, position, and the real widget showing the saved ones. */
+/** "Appearance": colour, title, position, and the real widget showing them as they are edited. */
 export function AppearanceTab({ bot }: { bot: ChatbotDetail }) {
   const update = useUpdateBot(bot.id);
   const errors = fieldMessages(update.error);
   const id = useId();
-  // What the colour field holds now, for the swatch next to it.
+  // What the fields hold now, for the swatch next to the colour and for the preview.
   const [colour, setColour] = useState(bot.settings.color);
+  const [title, setTitle] = useState(bot.settings.title);
+  const [position, setPosition] = useState(bot.settings.position);
+  const validColour = /^#[0-9a-f]{6}$/i.test(colour);
+  const draft: DraftAppearance = {
+    color: validColour ? colour.toLowerCase() : bot.settings.color,
+    title: title.trim() || bot.settings.title,
+    position,
+  };
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -47,7 +55,7 @@ export function AppearanceTab({ bot }: { bot: ChatbotDetail }) {
               <span
                 className="swatch"
                 aria-hidden="true"
-                style={{ background: /^#[0-9a-f]{6}$/i.test(colour) ? colour : 'transparent' }}
+                style={{ background: validColour ? colour : 'transparent' }}
               />
               <input
                 name="color"
@@ -75,6 +83,7 @@ export function AppearanceTab({ bot }: { bot: ChatbotDetail }) {
               name="title"
               defaultValue={bot.settings.title}
               maxLength={LIMITS.title}
+              onChange={(event) => setTitle(event.currentTarget.value)}
               aria-invalid={errors.title ? true : undefined}
               aria-describedby={describedBy(`${id}-title-hint`, `${id}-title-error`, errors.title)}
             />
@@ -86,16 +95,17 @@ export function AppearanceTab({ bot }: { bot: ChatbotDetail }) {
 
           <fieldset>
             <legend>Position</legend>
-            {POSITIONS.map((position) => (
-              <div key={position.value} className="radio">
+            {POSITIONS.map((option) => (
+              <div key={option.value} className="radio">
                 <input
                   type="radio"
                   name="position"
-                  id={`${id}-position-${position.value}`}
-                  value={position.value}
-                  defaultChecked={bot.settings.position === position.value}
+                  id={`${id}-position-${option.value}`}
+                  value={option.value}
+                  defaultChecked={bot.settings.position === option.value}
+                  onChange={() => setPosition(option.value)}
                 />
-                <label htmlFor={`${id}-position-${position.value}`}>{position.label}</label>
+                <label htmlFor={`${id}-position-${option.value}`}>{option.label}</label>
               </div>
             ))}
           </fieldset>
@@ -112,7 +122,7 @@ export function AppearanceTab({ bot }: { bot: ChatbotDetail }) {
             </button>
           </div>
         </form>
-        <WidgetPreview bot={bot} />
+        <WidgetPreview bot={bot} draft={draft} />
       </div>
       <WidgetSecurityCard botId={bot.id} />
     </>

@@ -223,7 +223,7 @@ describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =>
         ['#1d4ed8', 'Acme help', 'left'],
       );
 
-      // The preview is the real chat_v3.js, reloaded with what was saved; it opens as a visitor
+      // The preview is the real chat_v3.js with the look in the form; it opens as a visitor
       // would open it (it does not open by itself, which would take the page's focus).
       const preview = page.frameLocator('iframe[title="Widget preview"]');
       await preview.getByRole('button', { name: 'Open chat' }).click();
@@ -235,6 +235,25 @@ describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =>
         return [root.style.getPropertyValue('--accent'), root.dataset.position];
       })()`);
       assert.deepEqual(accent, ['#1d4ed8', 'left']);
+
+      // Live: an edit shows in the preview before Save, and nothing is saved by it.
+      await colour.fill('#b91c1c');
+      await panel.getByRole('textbox', { name: 'Title' }).fill('Draft title');
+      await panel.getByRole('radio', { name: 'Right' }).check();
+      await preview.getByRole('button', { name: 'Open chat' }).click();
+      await preview.getByRole('heading', { name: 'Draft title' }).waitFor();
+      const draftFrame = page.frames().find((f) => f.url() === 'about:srcdoc');
+      assert.ok(draftFrame, 'the preview frame');
+      assert.deepEqual(
+        await draftFrame.evaluate(`(() => {
+          const root = document.querySelector('hilal-chat').shadowRoot.querySelector('.root');
+          return [root.style.getPropertyValue('--accent'), root.dataset.position ?? 'right'];
+        })()`),
+        ['#b91c1c', 'right'],
+      );
+      const unsaved = (await (await page.request.get(`${h.url}/api/admin/bots/${botId}`)).json())
+        .settings;
+      assert.deepEqual([unsaved.color, unsaved.title], ['#1d4ed8', 'Acme help']);
 
       // On to Install, and round again with End and Home.
       await appearanceTab.focus();
