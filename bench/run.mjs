@@ -3,7 +3,8 @@
 // writes it to bench/RESULTS.md. A filter runs the measures whose id contains it (a subset's
 // report is printed, not written, unless BENCH_WRITE=1).
 //
-// Knobs: BENCH_ROUNDS (default 5), BENCH_TIMEOUT_S (default 1800, the whole run), and each
+// Knobs: BENCH_ROUNDS (default 5), BENCH_TIMEOUT_S (default 1800, the whole run), BENCH_PROFILE=1
+// (each Hilal server writes a CPU profile to bench/profiles/ as it stops), and each
 // measure's own (see its file). Servers under test are child processes; all of them, and every
 // throwaway database, are gone when this exits, whatever happens.
 import { execFileSync } from 'node:child_process';
@@ -99,13 +100,15 @@ function commit() {
   const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
   try {
     return {
-      commit: `${git('rev-parse', '--short=10', 'HEAD')} (${git('log', '-1', '--format=%s').slice(0, 80)})`,
+      commit: `${git('rev-parse', '--short=10', 'HEAD')} (${shorten(git('log', '-1', '--format=%s'), 72)})`,
       dirty: git('status', '--porcelain', '--untracked-files=no') !== '',
     };
   } catch {
     return { commit: 'unknown (not a git checkout)', dirty: false };
   }
 }
+
+const shorten = (text, length) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
 
 function machine() {
   const cpus = os.cpus();

@@ -19,7 +19,7 @@ import { percentile } from '../support/stats.mjs';
 
 const LARGE = knob('BENCH_LARGE_ORG', 100_000);
 const SMALL = 100;
-const MESSAGES = knob('BENCH_RT_MESSAGES', 100);
+const MESSAGES = knob('BENCH_RT_MESSAGES', 60);
 const SESSIONS = 20;
 const LOAD_S = knob('BENCH_LOAD_S', 5);
 const WARMUP_MESSAGES = 20;
@@ -34,7 +34,7 @@ export function chatMeasure(dialect) {
   const name = DIALECT_NAMES[dialect];
   return {
     id: `chat-${dialect}`,
-    method: `**chat, ${name}**: \`hilal serve\` on ${name} and \`bench/bare-sse-echo.mjs\`, driven by \`bench/support/chat-visitor.mjs\` (verify-jwt for a session, the live stream, POST a message, wait for the bot's message on the stream). Round trip: ${MESSAGES} messages one after another per round and target (after ${WARMUP_MESSAGES} of warm-up), the p50 of each round; the three targets (100-conversation org, echo, 100,000-conversation org) interleaved. Throughput: ${SESSIONS} sessions sending back to back for ${LOAD_S} s per round (after 1 s of warm-up), replies counted. Each visitor sends 25 messages, then the next takes over (fresh visitors for throughput; seeded verified contacts with an open conversation for the round trips). The organizations are seeded with bulk SQL (12 knowledge entries each; one conversation, contact and message per seeded visitor); PostgreSQL is ANALYZEd after seeding, SQLite is not (the server must cope without statistics).`,
+    method: `**chat, ${name}**: \`hilal serve\` on ${name} and \`bench/bare-sse-echo.mjs\`, driven by \`bench/support/chat-visitor.mjs\` (verify-jwt for a session, the live stream, POST a message, wait for the bot's message on the stream). Round trip: ${MESSAGES} messages one after another per round and target (after ${WARMUP_MESSAGES} of warm-up), the p50 of each round; the three targets (${SMALL}-conversation org, echo, ${LARGE.toLocaleString('en')}-conversation org) interleaved. Throughput: ${SESSIONS} sessions sending back to back for ${LOAD_S} s per round (after 1 s of warm-up), replies counted. Each visitor sends 25 messages, then the next takes over (fresh visitors for throughput; seeded verified contacts with an open conversation for the round trips). The organizations are seeded with bulk SQL (12 knowledge entries each; one conversation, contact and message per seeded visitor); PostgreSQL is ANALYZEd after seeding, SQLite is not (the server must cope without statistics).`,
     async run({ rounds, log }) {
       const database = await createDatabase(dialect);
       const servers = [];

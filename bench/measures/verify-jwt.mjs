@@ -10,7 +10,7 @@ import { ROOT, startScript } from '../support/processes.mjs';
 import { interleave, knob } from '../support/rounds.mjs';
 import { signHs256 } from '../support/tokens.mjs';
 
-const DURATION_S = knob('BENCH_VERIFY_S', 5);
+const DURATION_S = knob('BENCH_VERIFY_S', 4);
 const WARMUP_S = 1;
 const CONNECTIONS = 50;
 

@@ -9,6 +9,9 @@ export const HILAL_BIN = path.resolve(
   process.env.BENCH_HILAL_BIN || path.join(ROOT, 'packages/server/bin/hilal.js'),
 );
 export const HOST = '127.0.0.1';
+/** BENCH_PROFILE=1: each server writes a CPU profile here when it stops (open it in Chrome DevTools). */
+const PROFILE_DIR = path.join(ROOT, 'bench/profiles');
+
 /** A fixed master key, so several instances on one database read the same secrets. */
 const MASTER_KEY = 'be'.repeat(32);
 
@@ -53,9 +56,11 @@ export async function seedOrganization(env, name, { agent = false } = {}) {
  */
 export async function startHilal(env, { nodeArgs = [], ipc = false, name = 'hilal' } = {}) {
   const port = await freePort();
+  const profile =
+    process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   const server = startNode(name, [HILAL_BIN, 'serve'], {
     env: { ...env, PORT: String(port), HOST },
-    nodeArgs,
+    nodeArgs: [...profile, ...nodeArgs],
     ipc,
   });
   const url = `http://${HOST}:${port}`;
