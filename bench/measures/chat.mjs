@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { visitorSequence } from '../support/chat-visitor.mjs';
+import { cpuMs } from '../support/cpu-time.mjs';
 import { createDatabase, DIALECT_NAMES, QUESTION, seededSub } from '../support/databases.mjs';
 import { hilalCli, hilalEnv, seedOrganization, startHilal } from '../support/hilal.mjs';
 import { ROOT, startScript } from '../support/processes.mjs';
@@ -34,7 +35,7 @@ export function chatMeasure(dialect) {
   const name = DIALECT_NAMES[dialect];
   return {
     id: `chat-${dialect}`,
-    method: `**chat, ${name}**: \`hilal serve\` on ${name} and \`bench/bare-sse-echo.mjs\`, driven by \`bench/support/chat-visitor.mjs\` (verify-jwt for a session, the live stream, POST a message, wait for the bot's message on the stream). Round trip: ${MESSAGES} messages one after another per round and target (after ${WARMUP_MESSAGES} of warm-up), the p50 of each round; the three targets (${SMALL}-conversation org, echo, ${LARGE.toLocaleString('en')}-conversation org) interleaved. Throughput: ${SESSIONS} sessions sending back to back for ${LOAD_S} s per round (after 1 s of warm-up), replies counted. Each visitor sends 25 messages, then the next takes over (fresh visitors for throughput; seeded verified contacts with an open conversation for the round trips). The organizations are seeded with bulk SQL (12 knowledge entries each; one conversation, contact and message per seeded visitor); PostgreSQL is ANALYZEd after seeding, SQLite is not (the server must cope without statistics).`,
+    method: `**chat, ${name}**: \`hilal serve\` on ${name} and \`bench/bare-sse-echo.mjs\`, driven by \`bench/support/chat-visitor.mjs\` (verify-jwt for a session, the live stream, POST a message, wait for the bot's message on the stream). Round trip: ${MESSAGES} messages one after another per round and target (after ${WARMUP_MESSAGES} of warm-up), the p50 of each round; the three targets (${SMALL}-conversation org, echo, ${LARGE.toLocaleString('en')}-conversation org) interleaved. Throughput: ${SESSIONS} sessions sending back to back for ${LOAD_S} s per round (after 1 s of warm-up), replies counted; the server process's CPU time (user + system, from \`/proc\`) over the run divided by the replies is the CPU per message, which other work on the machine barely moves (the database server's own CPU is not in it). Each visitor sends 25 messages, then the next takes over (fresh visitors for throughput; seeded verified contacts with an open conversation for the round trips). The organizations are seeded with bulk SQL (12 knowledge entries each; one conversation, contact and message per seeded visitor); PostgreSQL is ANALYZEd after seeding, SQLite is not (the server must cope without statistics).`,
     async run({ rounds, log }) {
       const database = await createDatabase(dialect);
       const servers = [];
@@ -62,11 +63,17 @@ export function chatMeasure(dialect) {
         const targets = [
           {
             name: 'Hilal, small org',
+            pid: hilal.child.pid,
             visitors: visitorSequence(hilal.url, small, seededVisitors(SMALL)),
           },
-          { name: 'echo', visitors: visitorSequence(echo.url, load, (i) => ({ sub: `rt-${i}` })) },
+          {
+            name: 'echo',
+            pid: echo.child.pid,
+            visitors: visitorSequence(echo.url, load, (i) => ({ sub: `rt-${i}` })),
+          },
           {
             name: 'Hilal, large org',
+            pid: hilal.child.pid,
             visitors: visitorSequence(hilal.url, large, seededVisitors(LARGE)),
           },
         ];
@@ -75,16 +82,21 @@ export function chatMeasure(dialect) {
           rounds,
           targets,
           async (target) => {
+            const cpuBefore = cpuMs(target.pid);
             const samples = await roundTrips(target.visitors, MESSAGES);
-            return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+            return {
+              p50: percentile(samples, 50),
+              p99: percentile(samples, 99),
+              cpuMsPerMessage: (cpuMs(target.pid) - cpuBefore) / MESSAGES,
+            };
           },
           log,
         );
         for (const target of targets) target.visitors.close();
 
         const loadTargets = [
-          { name: 'Hilal', url: hilal.url, bot: load },
-          { name: 'echo', url: echo.url, bot: load },
+          { name: 'Hilal', url: hilal.url, bot: load, pid: hilal.child.pid },
+          { name: 'echo', url: echo.url, bot: load, pid: echo.child.pid },
         ];
         const throughput = await interleave(
           rounds,
@@ -116,6 +128,14 @@ export function chatMeasure(dialect) {
               against: throughput.echo.perSecond,
               vs: 'ratio',
               goal: { on: 'vs', at: 'least', limit: goals.throughput },
+            },
+            {
+              measure: `server CPU per message at ${SESSIONS} sessions, ${name} (reference)`,
+              baseline: 'bare SSE echo',
+              unit: 'ms',
+              hilal: throughput.Hilal.cpuMsPerMessage,
+              against: throughput.echo.cpuMsPerMessage,
+              vs: 'ratio',
             },
             {
               measure: `round trip p50 in a ${LARGE.toLocaleString('en')}-conversation org, ${name}`,
@@ -164,8 +184,10 @@ async function roundTrips(visitors, count) {
  */
 async function sessions(target, seconds) {
   const tag = randomBytes(4).toString('hex');
+  const cpuBefore = cpuMs(target.pid);
   const end = performance.now() + seconds * 1000;
   const latencies = [];
+  let replies = 0;
   await Promise.all(
     Array.from({ length: SESSIONS }, async (_, session) => {
       // Fresh visitors: each session's first message creates its contact and conversation.
@@ -176,6 +198,7 @@ async function sessions(target, seconds) {
         while (performance.now() < end) {
           const visitor = await visitors.next();
           const ms = await visitor.roundTrip(QUESTION);
+          replies += 1;
           if (performance.now() <= end) latencies.push(ms);
         }
       } finally {
@@ -183,5 +206,9 @@ async function sessions(target, seconds) {
       }
     }),
   );
-  return { perSecond: latencies.length / seconds, p99: percentile(latencies, 99) };
+  return {
+    perSecond: latencies.length / seconds,
+    p99: percentile(latencies, 99),
+    cpuMsPerMessage: (cpuMs(target.pid) - cpuBefore) / replies,
+  };
 }
