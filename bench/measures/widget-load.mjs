@@ -3,14 +3,16 @@
 // user's token, in a fresh browser context each time (first visit: empty cache and storage).
 // - Requests to Hilal until the widget is ready (initialized, live stream connected), and how
 //   many are CORS preflights: counted by a proxy in front of the server (counting-proxy.mjs).
-// - Main-thread time: Chromium's own TaskDuration (Performance.getMetrics over CDP) once the
-//   widget is ready, against the same host page without the widget, interleaved.
+// - Main-thread time: the CPU time of the page's renderer main thread, from a Chromium trace
+//   (main-thread-time.mjs), until the widget is ready, against the same host page without the
+//   widget, interleaved.
 import fs from 'node:fs';
 import http from 'node:http';
 import { chromium } from 'playwright-core';
 import { startCountingProxy } from '../support/counting-proxy.mjs';
 import { createDatabase } from '../support/databases.mjs';
 import { hilalCli, hilalEnv, seedOrganization, startHilal } from '../support/hilal.mjs';
+import { mainThreadCpuMs, TRACE_CATEGORIES } from '../support/main-thread-time.mjs';
 import { interleave, knob } from '../support/rounds.mjs';
 import { summarize } from '../support/stats.mjs';
 import { signHs256 } from '../support/tokens.mjs';
@@ -21,7 +23,7 @@ const WAIT_MS = 30_000;
 
 export default {
   id: 'widget-load',
-  method: `**widget load, Chromium** (\`${CHROMIUM}\`, headless, via playwright-core): a host page on \`http://localhost\` embeds \`chat_v3.js\` from Hilal on \`http://127.0.0.1\` with \`data-user-token\` (a signed-in user), each load in a fresh browser context. Ready = \`HilalChat.state()\` says initialized and connected. Requests: those reaching Hilal (through a counting proxy, preflights included) by then. Main-thread time: Chromium's \`TaskDuration\` (CDP \`Performance.getMetrics\`) at ready, against the same page without the widget at its \`load\` event; ${LOADS} loads of each per round, alternating one by one (the median and range are over all loads).`,
+  method: `**widget load, Chromium** (\`${CHROMIUM}\`, headless, via playwright-core): a host page on \`http://localhost\` embeds \`chat_v3.js\` from Hilal on \`http://127.0.0.1\` with \`data-user-token\` (a signed-in user), each load in a fresh browser context. Ready = \`HilalChat.state()\` says initialized and connected. Requests: those reaching Hilal (through a counting proxy, preflights included) by then. Main-thread time: the CPU time (thread time, so other work on the machine does not count) of the top-level tasks on the page's renderer main thread in a Chromium trace (category \`toplevel\`) from navigation to ready, against the same page without the widget at its \`load\` event; ${LOADS} loads of each per round, alternating one by one (the median and range are over all loads).`,
   async run({ rounds, log }) {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (BENCH_CHROMIUM)`);
     const database = await createDatabase('sqlite');
@@ -89,8 +91,8 @@ export default {
             measure: 'widget main-thread time, Chromium',
             baseline: 'a blank page',
             unit: 'ms',
-            hilal: results.widget.taskMs,
-            against: results.blank.taskMs,
+            hilal: results.widget.mainThreadMs,
+            against: results.blank.mainThreadMs,
             vs: 'delta',
             goal: { on: 'vs', at: 'most', limit: 20 },
           },
@@ -111,20 +113,20 @@ function page(body) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body><main><h1>A host page</h1><p>Some text.</p></main>${body}</body></html>`;
 }
 
-/** Main-thread milliseconds of the page so far (Chromium's TaskDuration and ScriptDuration). */
-async function mainThread(cdp) {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  const ms = (name) => (metrics.find((metric) => metric.name === name)?.value ?? Number.NaN) * 1000;
-  return { taskMs: ms('TaskDuration'), scriptMs: ms('ScriptDuration') };
-}
-
+/** A fresh context and tab, traced from before it navigates (one trace at a time). */
 async function open(browser) {
   const context = await browser.newContext();
   context.setDefaultTimeout(WAIT_MS);
   const tab = await context.newPage();
   const cdp = await context.newCDPSession(tab);
-  await cdp.send('Performance.enable');
+  await browser.startTracing(tab, { categories: TRACE_CATEGORIES });
   return { context, tab, cdp };
+}
+
+/** Stops the trace; the page's main-thread CPU milliseconds so far. */
+async function mainThread(browser) {
+  const trace = JSON.parse((await browser.stopTracing()).toString('utf8'));
+  return { mainThreadMs: mainThreadCpuMs(trace) };
 }
 
 /**
@@ -146,7 +148,7 @@ async function loadBlank(browser, url) {
   try {
     await tab.goto(url, { waitUntil: 'load' });
     await until(cdp, "document.readyState === 'complete'");
-    return await mainThread(cdp);
+    return await mainThread(browser);
   } finally {
     await context.close();
   }
@@ -161,7 +163,7 @@ async function loadWidget(browser, url, proxy, requests) {
       cdp,
       'globalThis.HilalChat?.state().initialized === true && HilalChat.state().connected === true',
     );
-    const figures = await mainThread(cdp);
+    const figures = await mainThread(browser);
     const seen = proxy.since(from);
     requests.push({
       total: seen.length,
