@@ -131,6 +131,10 @@ export class ChatWidget {
         this.#connected = connected;
       },
       onUnauthorized: () => void identity.ended('unauthorized', this.#streamSession),
+      // The bot turned to verified users only while this page was open.
+      onRefused: (code) => {
+        if (code === 'identity_required') this.#refuse();
+      },
       sleep: this.#waker.sleep,
     });
     addEventListener('online', () => this.#waker.wake());

@@ -14,6 +14,11 @@ export interface EventStreamOptions {
   readonly onStatus: (connected: boolean) => void;
   /** The session is gone (401): the stream stops until it is started again. */
   readonly onUnauthorized: () => void;
+  /**
+   * The server refused this session the stream (403, e.g. `identity_required`): retrying cannot
+   * change that, so the stream stops until it is started again.
+   */
+  readonly onRefused: (code: string | undefined) => void;
   readonly sleep: Sleep;
   /** The server pings every 15 s; a stream silent for longer than this is presumed dead. */
   readonly idleTimeoutMs?: number;
@@ -62,6 +67,11 @@ export function createEventStream(options: EventStreamOptions): EventStream {
           if (error.status === 401) {
             stop();
             options.onUnauthorized();
+            return;
+          }
+          if (error.status === 403) {
+            stop();
+            options.onRefused(error.code);
             return;
           }
           retryAfter = error.retryAfterMs;

@@ -48,6 +48,7 @@ describe('createEventStream', () => {
       },
       onStatus: (connected) => statuses.push(connected),
       onUnauthorized: () => assert.fail('not unauthorized'),
+      onRefused: () => assert.fail('not refused'),
       sleep: async (ms) => {
         sleeps.push(ms);
       },
@@ -78,12 +79,36 @@ describe('createEventStream', () => {
       onEvent: () => {},
       onStatus: () => {},
       onUnauthorized: () => unauthorized++,
+      onRefused: () => assert.fail('not refused'),
       sleep: async () => {},
     });
     stream.start();
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(connects, 1);
     assert.equal(unauthorized, 1);
+  });
+
+  test('a 403 (identity_required) stops the stream and reports its code, without retrying', async () => {
+    let connects = 0;
+    const refused: Array<string | undefined> = [];
+    const stream = createEventStream({
+      connect: async () => {
+        connects++;
+        throw new HttpError(403, 'identity_required', undefined);
+      },
+      lastEventId: () => undefined,
+      onEvent: () => {},
+      onStatus: () => {},
+      onUnauthorized: () => assert.fail('not unauthorized'),
+      onRefused: (code) => refused.push(code),
+      // A retry would come after a sleep: stop there, so that a stream that retries fails fast.
+      sleep: async () => stream.stop(),
+    });
+    stream.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(connects, 1);
+    assert.deepEqual(refused, ['identity_required']);
   });
 
   test('a silent connection is dropped after the idle timeout and reopened', async () => {
@@ -111,6 +136,7 @@ describe('createEventStream', () => {
       onEvent: () => {},
       onStatus: () => {},
       onUnauthorized: () => {},
+      onRefused: () => {},
       sleep: async () => {},
       idleTimeoutMs: 5,
     });
