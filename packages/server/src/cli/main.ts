@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { parseCommandArgs } from './args.js';
+import { backupCommand } from './backup-command.js';
 import { botCreateCommand } from './bot-command.js';
 import {
   botSecretCancelCommand,
@@ -27,6 +28,7 @@ export type { CliIo } from './command.js';
 export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   migrateCommand,
+  backupCommand,
   orgCreateCommand,
   userCreateCommand,
   botCreateCommand,
