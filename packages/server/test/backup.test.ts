@@ -114,7 +114,13 @@ describe('hilal backup: SQLite through the online backup API', () => {
     }
   });
 
-  it('refuses a folder, and the database itself', async () => {
+  it('refuses a folder, a folder that does not exist, and the database itself', async () => {
+    const nowhere = await runHilal(
+      ['backup', `${env.dataDir}/missing/backup.sqlite`],
+      env.env({ HILAL_MASTER_KEY: MASTER_KEY }),
+    );
+    assert.equal(nowhere.code, 1);
+    assert.match(nowhere.stderr, /^hilal: there is no folder .*missing: create it first\n$/);
     const run = await runHilal(['backup', env.dataDir], env.env({ HILAL_MASTER_KEY: MASTER_KEY }));
     assert.equal(run.code, 1);
     assert.match(run.stderr, /is a folder/);

@@ -53,7 +53,7 @@ const REFERENCE_DEFINITION = /^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/;
 const HTML_HREF = /\bhref="([^"]*)"/g;
 
 /** Top-level entries a bare path may start with, and where a path relative to a package lives. */
-const TOP_LEVEL = new Set(['packages', 'docs', 'scripts', 'bench', '.ci']);
+const TOP_LEVEL = new Set(['packages', 'docs', 'scripts', 'bench', '.ci', 'deploy']);
 const FILE_EXTENSION = /\.(ts|js|mjs|cjs|json|md|sh|py)$/;
 
 interface Found {

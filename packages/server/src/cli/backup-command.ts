@@ -36,6 +36,9 @@ export const backupCommand: CliCommand = {
     if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
       throw new CliError(`${target} is a folder: give the backup file's path`);
     }
+    if (!fs.existsSync(path.dirname(target))) {
+      throw new CliError(`there is no folder ${path.dirname(target)}: create it first`);
+    }
     if (fs.existsSync(target) && fs.realpathSync(target) === fs.realpathSync(source)) {
       throw new CliError('the backup path is the database itself');
     }

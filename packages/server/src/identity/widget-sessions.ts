@@ -94,7 +94,12 @@ export function createWidgetSessions(db: Kysely<Database>, masterKey: Buffer): W
   function unseal(credential: string): Sealed | undefined {
     if (!credential.startsWith(CREDENTIAL_PREFIX) || credential.length > MAX_CREDENTIAL_LENGTH)
       return undefined;
-    const plain = open(key, Buffer.from(credential.slice(CREDENTIAL_PREFIX.length), 'base64url'));
+    // Node's base64url decoder skips characters outside the alphabet, so a credential with
+    // anything appended would open as the original: only the exact text that was issued passes.
+    const text = credential.slice(CREDENTIAL_PREFIX.length);
+    const sealed = Buffer.from(text, 'base64url');
+    if (sealed.toString('base64url') !== text) return undefined;
+    const plain = open(key, sealed);
     if (plain === undefined) return undefined;
     try {
       return JSON.parse(plain.toString('utf8')) as Sealed;
