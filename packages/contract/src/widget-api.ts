@@ -217,6 +217,56 @@ export const PostMessageResponse = Type.Object(
 );
 export type PostMessageResponse = Static<typeof PostMessageResponse>;
 
+// ——— POST /api/widget/bootstrap: the widget's load in one request ———
+
+/**
+ * What the widget needs before it can chat, asked in one CORS-simple request (a `text/plain`
+ * JSON body, no custom header, so no preflight; README "HTTP API"). Each part does exactly what
+ * its own route does: `token` is verified as by `POST /api/widget/verify-jwt`, `start` starts a
+ * session as `POST /api/widget/session` does, and `session`, the credential this browser holds,
+ * is what those routes take as `Authorization: Bearer` (carried over), or, alone, the session
+ * whose conversation to load. In the body, never in a URL.
+ */
+export const WidgetBootstrapBody = Type.Object({
+  orgId: Type.String(),
+  botId: Type.String(),
+  token: Type.Optional(Type.String()),
+  session: Type.Optional(Type.String()),
+  /** Without a token: start a session (`user` makes it self-reported). */
+  start: Type.Optional(Type.Boolean()),
+  user: WidgetSessionBody.properties.user,
+});
+export type WidgetBootstrapBody = Static<typeof WidgetBootstrapBody>;
+
+/**
+ * 200 (errors as `GET /api/widget/config`, and 429 as verify-jwt): the config; the token's
+ * verdict (`verified`, the body verify-jwt would send with its 200 or 401) or the started session
+ * (`started`); and `history`, the conversation of the session now in force — the verified or
+ * started one, else `session` — when that session is live and may chat.
+ */
+export const WidgetBootstrapResponse = Type.Object(
+  {
+    config: WidgetConfig,
+    verified: Type.Optional(Type.Union([VerifiedResponse, VerifyFailedResponse])),
+    started: Type.Optional(WidgetSessionResponse),
+    history: Type.Optional(HistoryResponse),
+  },
+  closed,
+);
+export type WidgetBootstrapResponse = Static<typeof WidgetBootstrapResponse>;
+
+/**
+ * `POST /api/chat/events`: the stream of `GET /api/chat/events`, asked without a preflight. The
+ * body carries what the GET's headers do: the credential, the widget's belief about its
+ * identity (`X-Hilal-Identity-Source`) and where to resume (`Last-Event-ID`).
+ */
+export const StreamBody = Type.Object({
+  session: Type.String(),
+  identity: Type.Optional(IdentitySource),
+  lastEventId: Type.Optional(Type.String({ maxLength: 20 })),
+});
+export type StreamBody = Static<typeof StreamBody>;
+
 // ——— GET /api/chat/events: the `data` of each event, by event name ———
 
 export const TypingEvent = Type.Object(

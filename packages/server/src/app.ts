@@ -124,7 +124,16 @@ export async function buildApp(
   const chat = createChatService({ db, store, now, replies, sessions });
 
   await app.register(identityPlugin, { identity });
-  await app.register(chatPlugin, { db, sessions, signingKeys, counters, now, chat, streams });
+  await app.register(chatPlugin, {
+    db,
+    sessions,
+    signingKeys,
+    counters,
+    now,
+    chat,
+    streams,
+    identity,
+  });
   await app.register(accountsPlugin, { db, store, now, config });
   await app.register(membersPlugin, {
     db,

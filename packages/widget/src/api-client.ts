@@ -3,7 +3,9 @@
 
 import type {
   PostMessageBody,
+  StreamBody,
   VerifyJwtBody,
+  WidgetBootstrapBody,
   WidgetConfigQuery,
   WidgetSessionBody,
 } from '@hilal/contract/widget-api';
@@ -11,10 +13,11 @@ import { retryAfterMs } from './backoff.js';
 import type { IdentitySource } from './types.js';
 import {
   type Appearance,
+  type Bootstrap,
   type History,
   isObject,
   type Message,
-  parseConfig,
+  parseBootstrap,
   parseHistory,
   parseIdentity,
   parseMessage,
@@ -67,12 +70,16 @@ interface CallOptions {
   readonly signal?: AbortSignal;
   readonly keepalive?: boolean;
   readonly accept?: string;
-  readonly lastEventId?: string | undefined;
+  /** A CORS-simple request: `session` and the belief travel in its body, not in headers. */
+  readonly simple?: boolean;
   /** The identity header for a session other than the current one (its logout). */
   readonly belief?: IdentitySource;
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** What the widget's load will ask (`POST /api/widget/bootstrap`), known before it asks it. */
+export type BootPlan = Omit<WidgetBootstrapBody, 'orgId' | 'botId'>;
 
 export function createApiClient(options: ApiClientOptions) {
   const { serverUrl, orgId, botId } = options;
@@ -80,10 +87,9 @@ export function createApiClient(options: ApiClientOptions) {
   async function call(path: string, init: CallOptions = {}): Promise<Response> {
     const chat = path.startsWith('/api/chat/');
     const headers: Record<string, string> = {};
-    if (init.session) headers.Authorization = `Bearer ${init.session}`;
-    if (chat) headers[IDENTITY_HEADER] = init.belief ?? options.belief();
+    if (init.session && !init.simple) headers.Authorization = `Bearer ${init.session}`;
+    if (chat && !init.simple) headers[IDENTITY_HEADER] = init.belief ?? options.belief();
     if (init.accept) headers.Accept = init.accept;
-    if (init.lastEventId) headers['Last-Event-ID'] = init.lastEventId;
     // docs/widget-api.md: JSON sent as text/plain, which spares the preflight where nothing else
     // needs one; the server parses every body as JSON.
     if (init.body !== undefined) headers['Content-Type'] = 'text/plain;charset=UTF-8';
@@ -115,10 +121,37 @@ export function createApiClient(options: ApiClientOptions) {
   const json = async (response: Response): Promise<unknown> => response.json();
   const ids: WidgetConfigQuery = { orgId, botId };
 
+  // The load in one CORS-simple request (README "HTTP API"): its answers stand in for the first
+  // config, verify, session and history calls that ask exactly what it asked, once each. Any
+  // other call, or any call after it failed (an older server), goes to its own route.
+  let plan: BootPlan = {};
+  let boot: Promise<Bootstrap | undefined> | undefined;
+  let bootError: unknown;
+  const spent = new Set<string>();
+  /** The bootstrap's answer for `part`, when it asked for it and nobody took it yet. */
+  async function booted(part: string, asked: boolean): Promise<Bootstrap | undefined> {
+    if (!boot || !asked || spent.has(part)) return undefined;
+    spent.add(part);
+    return boot;
+  }
+
   return {
+    prefetch(next: BootPlan): void {
+      plan = next;
+      boot = call('/api/widget/bootstrap', { method: 'POST', body: { ...ids, ...next } })
+        .then(json)
+        .then((body) => parseBootstrap(body, next.session))
+        .catch((error: unknown) => {
+          bootError = error;
+          return undefined;
+        });
+    },
+
+    /** The bot's look, from the load (`prefetch` comes first); why not, when it failed. */
     async config(): Promise<Appearance> {
-      const query = new URLSearchParams(ids).toString();
-      return parseConfig(await json(await call(`/api/widget/config?${query}`)));
+      const booting = await booted('config', true);
+      if (!booting) throw bootError;
+      return booting.config;
     },
 
     /** An anonymous or self-reported session; `carry` brings this browser's visitor over. */
@@ -126,6 +159,10 @@ export function createApiClient(options: ApiClientOptions) {
       user: { name?: string; email?: string } | undefined,
       carry: string | null,
     ): Promise<SessionGrant> {
+      const asked =
+        plan.start === true && sameUser(plan.user, user) && carry === (plan.session ?? null);
+      const started = (await booted('start', asked))?.started;
+      if (started) return started;
       const body: WidgetSessionBody = user ? { ...ids, user } : ids;
       const grant = parseSession(
         await json(await call('/api/widget/session', { method: 'POST', body, session: carry })),
@@ -136,6 +173,9 @@ export function createApiClient(options: ApiClientOptions) {
 
     /** A verified session, or why the server refused the token (401). */
     async verify(token: string, carry: string | null): Promise<SessionGrant | TokenFailure> {
+      const asked = plan.token === token && carry === (plan.session ?? null);
+      const verdict = (await booted('verify', asked))?.verified;
+      if (verdict) return verdict;
       try {
         const response = await call('/api/widget/verify-jwt', {
           method: 'POST',
@@ -154,6 +194,8 @@ export function createApiClient(options: ApiClientOptions) {
     },
 
     async history(session: string): Promise<History> {
+      const booting = await booted('history', true);
+      if (booting?.history && booting.session === session) return booting.history;
       return parseHistory(await json(await call('/api/chat/history', { session })));
     },
 
@@ -171,12 +213,17 @@ export function createApiClient(options: ApiClientOptions) {
       return parseMessage(isObject(body) ? body.message : undefined);
     },
 
+    /** `POST /api/chat/events`: the stream, with what its headers would say in the body. */
     events(session: string, lastEventId: string | undefined, signal: AbortSignal) {
+      const body: StreamBody = { session, identity: options.belief() };
+      if (lastEventId) body.lastEventId = lastEventId;
       return call('/api/chat/events', {
+        method: 'POST',
+        body,
         session,
+        simple: true,
         signal,
         accept: 'text/event-stream',
-        lastEventId,
       });
     },
 
@@ -186,3 +233,6 @@ export function createApiClient(options: ApiClientOptions) {
     },
   };
 }
+
+const sameUser = (a: BootPlan['user'], b: { name?: string; email?: string } | undefined) =>
+  (a?.name ?? undefined) === b?.name && (a?.email ?? undefined) === b?.email;

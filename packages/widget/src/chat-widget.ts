@@ -140,6 +140,7 @@ export class ChatWidget {
     addEventListener('online', () => this.#waker.wake());
 
     this.#token = options.token;
+    api.prefetch(identity.plan(options.token));
     this.#settled = identity.settle(options.token);
     void this.#mount();
   }

@@ -1,6 +1,6 @@
-// The live event stream (docs/widget-api.md `GET /api/chat/events`), read with fetch so the
-// credential travels in a header. It reconnects with backoff for as long as it is started and
-// resumes with `Last-Event-ID`, so a flaky network loses no event.
+// The live event stream (docs/widget-api.md `POST /api/chat/events`), read with fetch so the
+// credential travels in the body, not a URL. It reconnects with backoff for as long as it is
+// started and resumes after the last seq held, so a flaky network loses no event.
 import { HttpError } from './api-client.js';
 import { backoffDelay } from './backoff.js';
 import { type SseEvent, SseParser } from './sse-parser.js';

@@ -1,6 +1,6 @@
 // Who the visitor is, and the widget session that says so (docs/contract.md §2, §5). Every change runs in
 // one queue, so a sign-in, a token refresh, a recovery and a logout can never interleave.
-import { type ApiClient, isTransient } from './api-client.js';
+import { type ApiClient, type BootPlan, isTransient } from './api-client.js';
 import { backoffDelay } from './backoff.js';
 import { ANONYMOUS, type IdentityRecord, parseIdentityRecord } from './identity-record.js';
 import type { WidgetStorage } from './storage.js';
@@ -100,6 +100,34 @@ export class Identity {
     });
     this.#queue = next;
     return next;
+  }
+
+  /**
+   * What `settle(offered)` will first ask the server, as far as that is known now: the widget's
+   * load asks it together with the config and the conversation (`POST /api/widget/bootstrap`).
+   * It follows `#settle`; where the two part ways, the call goes to its own route.
+   */
+  plan(offered: string | undefined): BootPlan {
+    const record = this.#record;
+    const session = this.session ?? undefined;
+    const token = this.#usable(offered);
+    if (token) {
+      const sub = decodeTokenHints(token).sub;
+      // Another user's conversation is forgotten first (`#verify`): nothing to carry over.
+      return sub !== undefined && record.sub !== undefined && sub !== record.sub
+        ? { token }
+        : { token, session };
+    }
+    // A token may yet come from the provider: only the conversation held can be asked for now.
+    if (this.provider) return { session };
+    const { user } = this;
+    const held = record.sub === undefined ? session : undefined;
+    if (user && (user.name || user.email)) {
+      const same = record.name === user.name && record.email === user.email;
+      if (held && record.source === 'self-reported' && same) return { session: held };
+      return { start: true, user, session: held };
+    }
+    return held ? { session: held } : { start: true };
   }
 
   /** Mount, `init` again, or `setUserToken`: settle on the best identity the host offers. */

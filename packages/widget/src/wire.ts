@@ -155,3 +155,34 @@ export function parseDelta(value: unknown): DeltaEvent | undefined {
   const { replyId, text } = value;
   return typeof replyId === 'string' && typeof text === 'string' ? { replyId, text } : undefined;
 }
+
+/**
+ * A parsed `POST /api/widget/bootstrap`: each part as its own route's parser reads it, and the
+ * session its `history` belongs to (the verified or started one, else `held`, the one it sent).
+ */
+export interface Bootstrap {
+  readonly config: Appearance;
+  readonly verified?: SessionGrant | TokenFailure | undefined;
+  readonly started?: SessionGrant | undefined;
+  readonly history?: History | undefined;
+  readonly session?: string | undefined;
+}
+
+export function parseBootstrap(value: unknown, held: string | undefined): Bootstrap {
+  const body = isObject(value) ? value : {};
+  const verified = isObject(body.verified)
+    ? body.verified.verified === true
+      ? parseVerified(body.verified)
+      : parseTokenFailure(body.verified)
+    : undefined;
+  const started = parseSession(body.started);
+  const session =
+    (verified && 'session' in verified ? verified.session : undefined) ?? started?.session ?? held;
+  return {
+    config: parseConfig(body.config),
+    verified,
+    started,
+    history: isObject(body.history) ? parseHistory(body.history) : undefined,
+    session,
+  };
+}

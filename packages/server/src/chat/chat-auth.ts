@@ -5,15 +5,14 @@ import { type BotSettings, originAllowed, parseBotSettings } from '../bots/bot-s
 import { findChatbot } from '../bots/chatbots-repository.js';
 import type { Database, IdentityState } from '../db/schema.js';
 import { HilalError } from '../errors.js';
-import { requestSession } from '../identity/request-session.js';
+import { findSession } from '../identity/request-session.js';
 import type { SigningKeys } from '../identity/signing-keys.js';
 import {
   effectiveIdentity,
   type WidgetSession,
   type WidgetSessions,
 } from '../identity/widget-sessions.js';
-
-export const IDENTITY_HEADER = 'x-hilal-identity-source';
+import { chatRequestParts } from './chat-request.js';
 
 /** Who is calling the chat API, as the server decided it. */
 export interface ChatCaller {
@@ -42,15 +41,17 @@ export interface ChatAuthDeps {
 const RANK: Record<IdentityState, number> = { anonymous: 0, 'self-reported': 1, verified: 2 };
 
 /**
- * The chat API's authentication, as a preHandler: the widget session in `Authorization`, its
- * bot's allowed origins, and the server's own identity state for the request. The widget's
+ * The chat API's authentication, as a preHandler: the widget session in `Authorization` (or in
+ * a simple request's body: `chat-request.ts`), its bot's allowed origins, and the server's own
+ * identity state for the request. The widget's
  * `X-Hilal-Identity-Source` is only compared: a claim above what the session holds is counted as
  * a mismatch and otherwise ignored, never trusted and never an error (docs/contract.md §2).
  */
 export function chatAuth(deps: ChatAuthDeps): preHandlerAsyncHookHandler {
   return async function authenticateChat(request: FastifyRequest, reply: FastifyReply) {
     const nowMs = deps.now();
-    const session = await requestSession(request, deps.sessions, nowMs);
+    const { credential, claimed } = chatRequestParts(request);
+    const session = await findSession(deps.sessions, credential, nowMs);
     if (session === undefined) throw new HilalError('unauthorized');
 
     const bot = await findChatbot(deps.db, session.organizationId, session.chatbotId);
@@ -62,7 +63,6 @@ export function chatAuth(deps: ChatAuthDeps): preHandlerAsyncHookHandler {
     const identity = await currentIdentity(deps, session, nowMs);
     reply.header('X-Hilal-Identity-Source', identity);
 
-    const claimed = request.headers[IDENTITY_HEADER];
     if (
       typeof claimed === 'string' &&
       claimed in RANK &&

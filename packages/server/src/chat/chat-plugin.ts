@@ -4,6 +4,7 @@ import {
   HistoryResponse,
   PostMessageBody,
   PostMessageResponse,
+  StreamBody,
   WidgetConfig,
   WidgetConfigQuery,
 } from '@hilal/contract';
@@ -13,16 +14,19 @@ import type { Kysely } from 'kysely';
 import { findWidgetBot } from '../bots/widget-bot.js';
 import type { Database } from '../db/schema.js';
 import { widgetCors } from '../http/widget-cors.js';
+import type { IdentityService } from '../identity/identity-service.js';
 import { type ChatAuthDeps, chatAuth } from './chat-auth.js';
 import type { ChatService } from './chat-service.js';
 import { requireIdentityMode } from './identity-mode.js';
 import type { LiveStreams } from './live-stream.js';
+import { registerWidgetBootstrap, widgetConfig } from './widget-bootstrap-route.js';
 import { registerWidgetScript } from './widget-script-route.js';
 
 export interface ChatDeps extends ChatAuthDeps {
   readonly db: Kysely<Database>;
   readonly chat: ChatService;
   readonly streams: LiveStreams;
+  readonly identity: IdentityService;
 }
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody };
@@ -33,7 +37,8 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
  */
 export const chatPlugin: FastifyPluginAsync<ChatDeps> = async (app, deps) => {
   registerWidgetScript(app);
-  widgetCors(app, ['/api/widget/config', '/api/chat/*']);
+  widgetCors(app, ['/api/widget/config', '/api/widget/bootstrap', '/api/chat/*']);
+  registerWidgetBootstrap(app, deps);
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
   api.get(
@@ -43,14 +48,7 @@ export const chatPlugin: FastifyPluginAsync<ChatDeps> = async (app, deps) => {
       const { orgId, botId } = request.query;
       const { bot, settings } = await findWidgetBot(deps.db, orgId, botId, request.headers.origin);
       reply.header('Cache-Control', 'public, max-age=60');
-      return {
-        botId: bot.id,
-        title: settings.title,
-        color: settings.color,
-        position: settings.position,
-        welcome: settings.welcome,
-        identityMode: settings.identityMode,
-      };
+      return widgetConfig(bot, settings);
     },
   );
 
@@ -90,6 +88,13 @@ export const chatPlugin: FastifyPluginAsync<ChatDeps> = async (app, deps) => {
     // The body is the event stream itself (docs/widget-api.md); only errors go through a schema.
     chat.get('/api/chat/events', { schema: { response: errors } }, (request, reply) =>
       deps.streams.open(request, reply, request.chatCaller),
+    );
+    // The same stream, asked as a CORS-simple request: what the headers carry is in the body
+    // (`StreamBody`, chat-request.ts), so the widget's load needs no preflight.
+    chat.post(
+      '/api/chat/events',
+      { bodyLimit: 4 * 1024, schema: { body: StreamBody, response: errors } },
+      (request, reply) => deps.streams.open(request, reply, request.chatCaller),
     );
   });
 };

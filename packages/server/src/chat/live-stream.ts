@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { HilalError } from '../errors.js';
-import { requestSession } from '../identity/request-session.js';
+import { findSession } from '../identity/request-session.js';
 import type { SigningKeys } from '../identity/signing-keys.js';
 import type { WidgetSession, WidgetSessions } from '../identity/widget-sessions.js';
 import type { Store } from '../store/store.js';
@@ -17,6 +17,7 @@ import {
   familyChannel,
   parseChatEvent,
 } from './chat-events.js';
+import { chatRequestParts } from './chat-request.js';
 import { findOpenConversation } from './conversations-repository.js';
 import { listMessages } from './messages-repository.js';
 import { visitorKeys } from './visitor-keys.js';
@@ -128,7 +129,9 @@ export function createLiveStreams(deps: LiveStreamDeps): LiveStreams {
         throw error;
       }
       const openedAt = now();
-      const lastEventId = Number(request.headers['last-event-id']);
+      // In headers, or in the body of a simple request (POST): chat-request.ts.
+      const parts = chatRequestParts(request);
+      const lastEventId = Number(parts.lastEventId);
 
       reply.hijack();
       const raw: ServerResponse = reply.raw;
@@ -169,7 +172,8 @@ export function createLiveStreams(deps: LiveStreamDeps): LiveStreams {
         const nowMs = now();
         if (nowMs - openedAt >= limits.maxAgeMs) return 'max_age';
         if (session.expiresAt <= nowMs) return 'expired';
-        if ((await requestSession(request, deps.sessions, nowMs)) === undefined) return 'logout';
+        if ((await findSession(deps.sessions, parts.credential, nowMs)) === undefined)
+          return 'logout';
         if (verifiedAtOpen) {
           if ((session.verifiedUntil ?? 0) * 1000 <= nowMs) return 'expired';
           if ((await currentIdentity(deps, session, nowMs)) !== 'verified') return 'secret_changed';

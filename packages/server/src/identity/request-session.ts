@@ -8,19 +8,6 @@ export function bearerCredential(request: FastifyRequest): string | undefined {
   return header.slice('Bearer '.length).trim();
 }
 
-/**
- * The widget session a request carries (never in a URL), or undefined. With `bot`, only a
- * session of that bot counts: a browser carries its session over to a new one of the same bot.
- */
-export async function requestSession(
-  request: FastifyRequest,
-  sessions: Pick<WidgetSessions, 'find'>,
-  now: number,
-  bot?: { readonly orgId: string; readonly botId: string },
-): Promise<WidgetSession | undefined> {
-  return findSession(sessions, bearerCredential(request), now, bot);
-}
-
 /** The live session a credential names, of `bot` when given. */
 export async function findSession(
   sessions: Pick<WidgetSessions, 'find'>,

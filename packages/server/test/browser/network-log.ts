@@ -7,6 +7,13 @@ import type { IdentitySource } from './page-globals.js';
 /** Generous: the CI machine has two cores, and Chromium shares them with the server. */
 export const WAIT_MS = 30_000;
 
+/**
+ * What a test reads of an answer about an identity: a whole response, or its part of the load's
+ * bootstrap (`text()` is then the whole bootstrap response, `status()` what the part's own route
+ * would have answered).
+ */
+export type Answer = Pick<Response, 'status' | 'json' | 'text' | 'request'>;
+
 /** One request the page made, and its response once it came. */
 export interface Exchange {
   readonly request: Request;
@@ -22,8 +29,11 @@ export interface IdentityHeaders {
   readonly decided: string | undefined;
 }
 
-/** The chat calls every conversation makes: load it, listen to it, send to it. */
-const ANSWERED = ['GET /api/chat/history', 'GET /api/chat/events', 'POST /api/chat/messages'];
+/**
+ * The chat calls every conversation makes: listen to it, send to it. (Its history comes with the
+ * load, `POST /api/widget/bootstrap`, or from `GET /api/chat/history` on a later switch.)
+ */
+const ANSWERED = ['POST /api/chat/events', 'POST /api/chat/messages'];
 
 export class NetworkLog {
   readonly exchanges: Exchange[] = [];
@@ -66,15 +76,67 @@ export class NetworkLog {
   }
 
   /** The `nth` (0-based) response to `method path`, waiting for it if it has not come yet. */
-  async response(method: string, path: string, nth = 0): Promise<Response> {
+  response(method: string, path: string, nth = 0): Promise<Response> {
+    return this.#nthResponse(() => this.calls(path, method), nth, `${method} ${path}`);
+  }
+
+  /**
+   * The `nth` answer about a token: `POST /api/widget/verify-jwt`'s, or the `verified` part of
+   * the load's `POST /api/widget/bootstrap` that carried one, as verify-jwt would have sent it.
+   */
+  verification(nth = 0): Promise<Answer> {
+    return this.#answer(nth, '/api/widget/verify-jwt', 'verified');
+  }
+
+  /** The `nth` session started: `POST /api/widget/session`, or the bootstrap's `started`. */
+  sessionStart(nth = 0): Promise<Answer> {
+    return this.#answer(nth, '/api/widget/session', 'started');
+  }
+
+  /** The requests that verify a token: verify-jwt, and a bootstrap with a `token`. */
+  verifications(): Exchange[] {
+    return this.#asking('/api/widget/verify-jwt');
+  }
+
+  #asking(route: string): Exchange[] {
+    const asked = route === '/api/widget/verify-jwt' ? 'token' : 'start';
+    return this.calls('/api/widget/').filter(
+      (exchange) =>
+        exchange.method === 'POST' &&
+        (exchange.url.pathname === route ||
+          (exchange.url.pathname === '/api/widget/bootstrap' &&
+            bodyValue(exchange.request, asked) !== undefined)),
+    );
+  }
+
+  async #answer(nth: number, route: string, part: string): Promise<Answer> {
+    const what = `${route} or its bootstrap`;
+    const response = await this.#nthResponse(() => this.#asking(route), nth, what);
+    if (new URL(response.url()).pathname === route) return response;
+    const text = await response.text();
+    const body: unknown = response.ok() ? Reflect.get(JSON.parse(text), part) : undefined;
+    const status = !response.ok()
+      ? response.status()
+      : part === 'verified' && Reflect.get(Object(body), 'verified') !== true
+        ? 401
+        : 200;
+    return {
+      status: () => status,
+      json: async () => body,
+      text: async () => text,
+      request: () => response.request(),
+    };
+  }
+
+  async #nthResponse(exchanges: () => Exchange[], nth: number, what: string): Promise<Response> {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
-      const response = this.calls(path, method)
+      const response = exchanges()
         .map((exchange) => exchange.response)
         .filter((found) => found !== undefined)[nth];
       if (response) return response;
       const left = deadline - Date.now();
-      assert.ok(left > 0, `no response #${nth + 1} to ${method} ${path} within ${WAIT_MS} ms`);
+      assert.ok(left > 0, `no response #${nth + 1} to ${what} within ${WAIT_MS} ms`);
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
@@ -102,7 +164,9 @@ export class NetworkLog {
         .filter((exchange) => this.exchanges.indexOf(exchange) >= from)
         .map(async (exchange) => ({
           call: `${exchange.method} ${exchange.url.pathname}`,
-          sent: (await exchange.request.allHeaders())['x-hilal-identity-source'],
+          sent:
+            (await exchange.request.allHeaders())['x-hilal-identity-source'] ??
+            bodyField(exchange.request, 'identity'),
           decided: exchange.response
             ? (await exchange.response.allHeaders())['x-hilal-identity-source']
             : undefined,
@@ -150,8 +214,29 @@ export class NetworkLog {
   }
 }
 
-/** The Authorization credential a request carried (`hws_…`), if any. */
+/**
+ * The credential a request carried (`hws_…`), if any: as `Authorization: Bearer`, or in the body
+ * of a simple request (`POST /api/chat/events`).
+ */
 export async function credentialOf(request: Request): Promise<string | undefined> {
   const header = (await request.allHeaders()).authorization;
-  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length);
+  return new URL(request.url()).pathname === '/api/chat/events'
+    ? bodyField(request, 'session')
+    : undefined;
+}
+
+/** A string field of a request's JSON body. */
+export function bodyField(request: Request, key: string): string | undefined {
+  const value = bodyValue(request, key);
+  return typeof value === 'string' ? value : undefined;
+}
+
+function bodyValue(request: Request, key: string): unknown {
+  try {
+    const body: unknown = JSON.parse(request.postData() ?? '');
+    return typeof body === 'object' && body !== null ? Reflect.get(body, key) : undefined;
+  } catch {
+    return undefined;
+  }
 }

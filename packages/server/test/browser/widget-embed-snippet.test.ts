@@ -64,7 +64,7 @@ describe('the embed snippet, in a browser', { skip: NO_CHROMIUM }, () => {
             { queued: 3, version: 'undefined' },
             'the calls were queued by the stub: chat_v3.js had not run yet',
           );
-          const verify = await w.net.response('POST', '/api/widget/verify-jwt');
+          const verify = await w.net.verification();
           assert.equal(verify.status(), 200);
           await w.waitForState({ identity: 'verified', name: claims.name, open: true });
           assert.deepEqual(await w.identity(), { state: 'verified' });

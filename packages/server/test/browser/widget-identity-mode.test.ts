@@ -142,7 +142,7 @@ describe('identity mode required, and the welcome {name}, in a browser', {
   it('a failed token leaves the visitor at "Please sign in to chat"', TEST_OPTIONS, async () => {
     const w = await h.open(page({ 'user-token': h.token({ sub: 'member-3' }, 600, 'wrong') }));
     try {
-      const verify = await w.net.response('POST', '/api/widget/verify-jwt');
+      const verify = await w.net.verification();
       assert.notEqual(verify.status(), 200);
       await w.waitForState({ identity: 'anonymous' });
       await expectSignIn(w);

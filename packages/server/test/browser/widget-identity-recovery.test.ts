@@ -70,7 +70,7 @@ describe('the bot secret rotated under an open page, in a browser', { skip: NO_C
         }),
       );
       try {
-        const firstVerify = await w.net.response('POST', '/api/widget/verify-jwt', 0);
+        const firstVerify = await w.net.verification(0);
         assert.equal(firstVerify.status(), 200);
         const { session: oldSession } = await firstVerify.json();
         await w.waitForState({ identity: 'verified', name: claims.name, connected: true });
@@ -81,16 +81,16 @@ describe('the bot secret rotated under an open page, in a browser', { skip: NO_C
         // (secret_changed); the widget asks the host for a fresh token.
         const { current } = await h.rotateSecret();
         await asked.opened;
-        assert.equal(w.net.calls('/api/widget/verify-jwt').length, 1);
+        assert.equal(w.net.verifications().length, 1);
 
         // The visitor types while the host's backend is still signing: the message waits.
         const sending = w.send('Good evening');
         await w.page.locator(SENDING).waitFor();
-        assert.equal(w.net.calls('/api/widget/verify-jwt').length, 1, 'typed during the switch');
+        assert.equal(w.net.verifications().length, 1, 'typed during the switch');
         const fresh = h.token(claims, 600, current);
         answer.open(fresh);
 
-        const verify = await w.net.response('POST', '/api/widget/verify-jwt', 1);
+        const verify = await w.net.verification(1);
         assert.equal(verify.status(), 200);
         assert.equal(JSON.parse(verify.request().postData() ?? '{}').token, fresh);
         assert.equal(await credentialOf(verify.request()), oldSession, 'the old session as Bearer');
@@ -104,7 +104,7 @@ describe('the bot secret rotated under an open page, in a browser', { skip: NO_C
         assert.equal((await send.allHeaders())['x-hilal-identity-source'], 'verified');
         assert.deepEqual(await w.identity(), { state: 'verified' });
         await w.waitForState({ identity: 'verified', name: claims.name, connected: true });
-        const stream = await w.net.responseFor('GET', '/api/chat/events', newSession);
+        const stream = await w.net.responseFor('POST', '/api/chat/events', newSession);
         assert.equal(stream.status(), 200, 'the stream reconnected under the new session');
         assert.equal(
           await streamsOf(w, oldSession),
@@ -156,7 +156,7 @@ describe('the bot secret rotated under an open page, in a browser', { skip: NO_C
         });
       });
       try {
-        const verify = await w.net.response('POST', '/api/widget/verify-jwt');
+        const verify = await w.net.verification();
         assert.equal(verify.status(), 200);
         const { session: oldSession } = await verify.json();
         await w.waitForState({ identity: 'verified', name: claims.name, connected: true });
@@ -190,14 +190,14 @@ describe('the bot secret rotated under an open page, in a browser', { skip: NO_C
         await w.waitForState({ identity: 'anonymous', name: null, messages: 0 });
         await assertGone(w, traces);
         assert.deepEqual(await w.identity(), { state: 'anonymous' });
-        assert.equal(w.net.calls('/api/widget/verify-jwt').length, 1);
+        assert.equal(w.net.verifications().length, 1);
 
         // Typed during the switch: sent under the new session once there is one.
         offline = false;
         const sending = w.send('Is anyone there?');
         await w.page.locator(SENDING).waitFor();
         sessionAnswer.open();
-        const session = await w.net.response('POST', '/api/widget/session');
+        const session = await w.net.sessionStart();
         assert.equal(session.status(), 200);
         const { session: newSession, identity } = await session.json();
         assert.equal(identity, 'anonymous');

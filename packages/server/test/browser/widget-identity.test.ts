@@ -8,7 +8,7 @@ type WidgetPage = Awaited<ReturnType<Harness['open']>>;
 
 /** The page verified its token: 200 with exactly these claims, and the widget says verified. */
 async function expectVerified(w: WidgetPage, claims: { sub: string; name: string }) {
-  const verify = await w.net.response('POST', '/api/widget/verify-jwt');
+  const verify = await w.net.verification();
   assert.equal(verify.status(), 200);
   const body = await verify.json();
   assert.equal(body.verified, true);
@@ -55,7 +55,7 @@ describe('widget identity in a browser', { skip: NO_CHROMIUM }, () => {
         // Tokens never in URLs (docs/contract.md §5), nor the session credential (docs/widget-api.md).
         assert.ok(w.net.exchanges.length > 0);
         w.net.assertNotInUrls([token, session]);
-        assert.equal(w.net.calls('/api/widget/verify-jwt').length, 1, 'verified once');
+        assert.equal(w.net.verifications().length, 1, 'verified once');
         w.assertNoPageErrors();
       } finally {
         await w.close();
@@ -91,10 +91,10 @@ describe('widget identity in a browser', { skip: NO_CHROMIUM }, () => {
         h.hostPage(h.scriptTag({ 'user-name': 'Lina Self', 'user-email': 'lina@example.com' })),
       );
       try {
-        const session = await w.net.response('POST', '/api/widget/session');
+        const session = await w.net.sessionStart();
         assert.equal(session.status(), 200);
         assert.equal((await session.json()).identity, 'self-reported');
-        assert.equal(w.net.calls('/api/widget/verify-jwt').length, 0, 'no token, no verification');
+        assert.equal(w.net.verifications().length, 0, 'no token, no verification');
         await w.waitForState({ identity: 'self-reported' });
 
         const { reply, sent } = await w.send('Hello');
@@ -112,8 +112,9 @@ describe('widget identity in a browser', { skip: NO_CHROMIUM }, () => {
         assert.deepEqual(stored.map((row) => row.author).sort(), ['bot', 'visitor']);
         for (const row of stored) assert.equal(row.identity_source, 'self-reported');
 
-        const history = await w.net.response('GET', '/api/chat/history');
-        assert.equal((await history.json()).identity, 'self-reported');
+        // The conversation came with the load (POST /api/widget/bootstrap), as the server decided.
+        const load = await w.net.response('POST', '/api/widget/bootstrap');
+        assert.equal((await load.json()).history.identity, 'self-reported');
         w.assertNoPageErrors();
       } finally {
         await w.close();

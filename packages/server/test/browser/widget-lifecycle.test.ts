@@ -23,7 +23,7 @@ describe('sign-out and a different user, in a browser', { skip: NO_CHROMIUM }, (
 
   /** A verified user who chatted: greeted by name, then asked about their own parcel. */
   async function verifiedChat(w: WidgetPage, claims: Required<Claims>): Promise<PreviousUser> {
-    const verify = await w.net.response('POST', '/api/widget/verify-jwt');
+    const verify = await w.net.verification();
     assert.equal(verify.status(), 200);
     const { session: credential } = await verify.json();
     await w.waitForState({ identity: 'verified', name: claims.name });
@@ -136,7 +136,7 @@ describe('sign-out and a different user, in a browser', { skip: NO_CHROMIUM }, (
           (token) => (globalThis as unknown as PageGlobals).HilalChat.setUserToken(token),
           secondToken,
         );
-        const verify = await w.net.response('POST', '/api/widget/verify-jwt', 1);
+        const verify = await w.net.verification(1);
         assert.equal(verify.status(), 200);
         const { session: credential, claims } = await verify.json();
         assert.deepEqual(claims, second);

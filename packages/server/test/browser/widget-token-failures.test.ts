@@ -17,14 +17,14 @@ describe('a token that fails, in a browser', { skip: NO_CHROMIUM }, () => {
   async function failsThenChatsAnonymously(token: string, reason: string, detail: string) {
     const w = await h.open(h.hostPage(h.scriptTag({ 'user-token': token })));
     try {
-      const verify = await w.net.response('POST', '/api/widget/verify-jwt');
+      const verify = await w.net.verification();
       assert.equal(verify.status(), 401);
       const text = await verify.text();
-      assert.deepEqual(JSON.parse(text), { verified: false, reason, detail });
+      assert.deepEqual(await verify.json(), { verified: false, reason, detail });
       assert.ok(!text.includes(token), 'docs/contract.md §4: no error body contains the token');
 
       // The widget falls back to an anonymous session of its own.
-      const session = await w.net.response('POST', '/api/widget/session');
+      const session = await w.net.sessionStart();
       assert.equal(session.status(), 200);
       assert.equal((await session.json()).identity, 'anonymous');
       await w.waitForState({ identity: 'anonymous' });

@@ -47,7 +47,7 @@ describe('userTokenProvider, in a browser', { skip: NO_CHROMIUM }, () => {
       await w.page.clock.fastForward(ms);
     };
     try {
-      const firstVerify = await w.net.response('POST', '/api/widget/verify-jwt', 0);
+      const firstVerify = await w.net.verification(0);
       assert.equal(firstVerify.status(), 200);
       const firstSession = await firstVerify.json();
       assert.equal(firstSession.expiresAt, firstExp);
@@ -57,7 +57,7 @@ describe('userTokenProvider, in a browser', { skip: NO_CHROMIUM }, () => {
       // To 5 s past the moment the widget should ask, still 25 s before exp: it asks, and
       // verifies what the provider returned.
       await advance(firstExp * 1000 - REFRESH_LEAD_MS + 5_000 - h.now());
-      const secondVerify = await w.net.response('POST', '/api/widget/verify-jwt', 1);
+      const secondVerify = await w.net.verification(1);
       assert.equal(secondVerify.status(), 200);
       assert.equal(provided.length, 1, 'the provider was asked once');
       const sentToken = JSON.parse(secondVerify.request().postData() ?? '{}').token;
