@@ -35,7 +35,6 @@ export const IDENTITY_HEADER = 'X-Hilal-Identity-Source';
  * `detail` a failed token's `detail`.
  */
 export class HttpError extends Error {
-  override name = 'HttpError';
   constructor(
     readonly status: number,
     readonly code: string | undefined,
@@ -159,8 +158,7 @@ export function createApiClient(options: ApiClientOptions) {
       user: { name?: string; email?: string } | undefined,
       carry: string | null,
     ): Promise<SessionGrant> {
-      const asked =
-        plan.start === true && sameUser(plan.user, user) && carry === (plan.session ?? null);
+      const asked = plan.start === true && plan.user === user && carry === (plan.session ?? null);
       const started = (await booted('start', asked))?.started;
       if (started) return started;
       const body: WidgetSessionBody = user ? { ...ids, user } : ids;
@@ -233,6 +231,3 @@ export function createApiClient(options: ApiClientOptions) {
     },
   };
 }
-
-const sameUser = (a: BootPlan['user'], b: { name?: string; email?: string } | undefined) =>
-  (a?.name ?? undefined) === b?.name && (a?.email ?? undefined) === b?.email;
