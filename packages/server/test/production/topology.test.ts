@@ -24,6 +24,7 @@ import {
   makeCertificate,
   type NginxProxy,
   NO_NGINX,
+  requireNginx,
   startNginx,
 } from './nginx-proxy.js';
 import {
@@ -40,6 +41,47 @@ const WAIT_MS = 20_000;
 /** Test-only: which instance answered, so the test can tell the agent's from the widget's. */
 const UPSTREAM_HEADER = 'x-hilal-upstream';
 
+describe('deploy/: the commands and settings the production suites run', () => {
+  it('the Dockerfile, compose.yaml and the systemd units run `hilal migrate` and `hilal serve`', () => {
+    assert.deepEqual(
+      deployCommands().map((command) => `${command.where}: hilal ${command.hilalArgs.join(' ')}`),
+      [
+        'Dockerfile CMD: hilal serve',
+        'compose.yaml migrate: hilal migrate',
+        'compose.yaml hilal-a: hilal serve',
+        'compose.yaml hilal-b: hilal serve',
+        'systemd/hilal@.service: hilal serve',
+        'systemd/hilal-migrate.service: hilal migrate',
+      ],
+    );
+  });
+
+  it('every variable they set, the production suites set too, with the same NODE_ENV and trusted proxy', async () => {
+    const env = await createTestEnvironment('sqlite');
+    try {
+      const environment = productionEnvironment(env);
+      for (const [file, settings] of [
+        ['systemd/hilal.env.example', environmentFile('systemd/hilal.env.example')],
+        ['compose.yaml', composeEnvironment()],
+      ] as const) {
+        // HILAL_PUBLIC_URL is nginx's address: the topology suite sets it, once nginx has a port.
+        const missing = [...settings.keys()].filter(
+          (key) => !(key in environment) && key !== 'HILAL_PUBLIC_URL',
+        );
+        assert.deepEqual(missing, [], `${file} sets variables the suites do not`);
+        assert.equal(settings.get('NODE_ENV'), 'production', file);
+        assert.equal(
+          settings.get('HILAL_TRUSTED_PROXIES'),
+          environment.HILAL_TRUSTED_PROXIES,
+          file,
+        );
+      }
+    } finally {
+      await env.cleanup();
+    }
+  });
+});
+
 describe('production topology: nginx (TLS) → two instances on PostgreSQL and Redis', {
   skip: NO_NGINX,
   timeout: 180_000,
@@ -55,6 +97,7 @@ describe('production topology: nginx (TLS) → two instances on PostgreSQL and R
   let hostServer: https.Server | undefined;
 
   before(async () => {
+    requireNginx();
     requireChromium();
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hilal-topology-'));
     certificate = makeCertificate(workDir);
@@ -88,29 +131,8 @@ describe('production topology: nginx (TLS) → two instances on PostgreSQL and R
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('deploy/ runs the commands this suite runs, with the environment it sets', () => {
-    const commands = deployCommands();
-    assert.deepEqual(
-      commands.map((command) => `${command.where}: hilal ${command.hilalArgs.join(' ')}`),
-      [
-        'Dockerfile CMD: hilal serve',
-        'compose.yaml migrate: hilal migrate',
-        'compose.yaml hilal-a: hilal serve',
-        'compose.yaml hilal-b: hilal serve',
-        'systemd/hilal@.service: hilal serve',
-        'systemd/hilal-migrate.service: hilal migrate',
-      ],
-    );
+  it('`hilal migrate` ran first, as the deployment files run it', () => {
     assert.ok(Array.isArray(instances.migrated.applied) && instances.migrated.applied.length > 0);
-    for (const [file, settings] of [
-      ['systemd/hilal.env.example', environmentFile('systemd/hilal.env.example')],
-      ['compose.yaml', composeEnvironment()],
-    ] as const) {
-      const missing = [...settings.keys()].filter((key) => !(key in environment));
-      assert.deepEqual(missing, [], `${file} sets variables this suite does not`);
-      assert.equal(settings.get('NODE_ENV'), 'production', file);
-      assert.equal(settings.get('HILAL_TRUSTED_PROXIES'), environment.HILAL_TRUSTED_PROXIES, file);
-    }
   });
 
   it('plain HTTP is refused: nginx sends pages to HTTPS and refuses the API; an instance refuses it directly', async () => {
