@@ -48,6 +48,14 @@ export class SeededRandom {
     return out;
   }
 
+  /** Printable text of up to `max` characters: words, punctuation, accents, RTL and emoji. */
+  words(max: number): string {
+    const length = this.int(max + 1);
+    let out = '';
+    while (out.length < length) out += this.pick(WORDS);
+    return out.slice(0, length);
+  }
+
   /** Any JSON value, nested up to `depth`. */
   json(depth: number): unknown {
     const kind = this.int(depth > 0 ? 8 : 6);
@@ -83,6 +91,27 @@ export class SeededRandom {
     }
   }
 }
+
+const WORDS = [
+  'hello ',
+  'shipping ',
+  'Ada ',
+  '? ',
+  '! ',
+  'é ',
+  'ملك ',
+  '名前 ',
+  '😀 ',
+  '👩‍💻 ',
+  '<b>',
+  '</script>',
+  "' OR 1=1 --",
+  '%s ',
+  '{name} ',
+  '\\ ',
+  '"',
+  '\n',
+];
 
 const ALPHABETS: ReadonlyArray<(random: SeededRandom) => string> = [
   (r) => String.fromCharCode(97 + r.int(26)),
