@@ -154,7 +154,11 @@ export async function buildApp(
     db,
     now,
     config,
-    chatbots: createChatbotsService({ db, now }),
+    chatbots: createChatbotsService({
+      db,
+      now,
+      onSettingsSaved: () => signingKeys.invalidate(),
+    }),
   });
   await app.register(inboxPlugin, {
     db,

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createOrganization } from '../src/accounts/organizations-repository.js';
 import { createChatbot } from '../src/bots/chatbots-repository.js';
 import { signHs256 } from '../src/identity/sign-hs256.js';
+import { signedInAdmin } from './support/admin-client.js';
 import { DIALECTS } from './support/databases.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -63,6 +64,29 @@ for (const dialect of DIALECTS) {
       assert.equal((await verify('{not json', foreign)).statusCode, 400);
       const unknown = { orgId, botId: 'bot_000000000000000000000000', token: token() };
       assert.equal((await verify(unknown, foreign)).statusCode, 404);
+    });
+
+    // The allowed origins are read with the signing keys and cached with them (issue 9 item 7):
+    // a settings save must reach the very next verification, as a secret save does.
+    it('follows a settings save at once, the cache warm', async () => {
+      const other = 'https://other.example';
+      const owner = await signedInAdmin(
+        t.app,
+        t.services,
+        `owner-${dialect}@shop.test`,
+        'owner',
+        orgId,
+      );
+      const save = (allowedOrigins: string[]) =>
+        owner.call('PATCH', `/api/admin/bots/${botId}`, { allowedOrigins });
+      assert.equal((await verify({ orgId, botId, token: token() }, ALLOWED)).statusCode, 200);
+      assert.equal((await verify({ orgId, botId, token: token() }, other)).statusCode, 403);
+      assert.equal((await save([other])).statusCode, 200);
+      assert.equal((await verify({ orgId, botId, token: token() }, other)).statusCode, 200);
+      assert.equal((await verify({ orgId, botId, token: token() }, ALLOWED)).statusCode, 403);
+      assert.equal((await save([ALLOWED])).statusCode, 200);
+      assert.equal((await verify({ orgId, botId, token: token() }, ALLOWED)).statusCode, 200);
+      assert.equal((await verify({ orgId, botId, token: token() }, other)).statusCode, 403);
     });
 
     it('refuses a foreign origin before looking at the token: no reason leaks', async () => {

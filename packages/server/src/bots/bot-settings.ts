@@ -61,7 +61,10 @@ export function parseBotSettings(json: string, botName?: string): BotSettings {
 }
 
 /** Whether a request from `origin` may use the bot (no Origin header: not a browser, allowed). */
-export function originAllowed(settings: BotSettings, origin: string | undefined): boolean {
+export function originAllowed(
+  settings: Pick<BotSettings, 'allowedOrigins'>,
+  origin: string | undefined,
+): boolean {
   if (origin === undefined || settings.allowedOrigins.length === 0) return true;
   return settings.allowedOrigins.includes(origin);
 }

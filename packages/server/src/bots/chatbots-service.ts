@@ -30,6 +30,8 @@ import { checkBotName, checkSettingsChange } from './settings-patch.js';
 export interface ChatbotsDeps {
   readonly db: Kysely<Database>;
   readonly now: () => number;
+  /** After a bot's settings are saved: caches of them (the signing keys' allowed origins) go. */
+  readonly onSettingsSaved?: () => void;
 }
 
 /**
@@ -38,7 +40,7 @@ export interface ChatbotsDeps {
  * user's organization, and every query is scoped to it: another organization's bot is 404
  * `bot_not_found`, exactly like one that does not exist.
  */
-export function createChatbotsService({ db, now }: ChatbotsDeps) {
+export function createChatbotsService({ db, now, onSettingsSaved }: ChatbotsDeps) {
   const bot = async (organizationId: string, botId: string): Promise<Chatbot> => {
     const found = isId('bot', botId) ? await findChatbot(db, organizationId, botId) : undefined;
     if (found === undefined) throw new HilalError('bot_not_found');
@@ -62,7 +64,7 @@ export function createChatbotsService({ db, now }: ChatbotsDeps) {
     async update(organizationId: string, botId: string, body: UpdateBotBody) {
       const change = checkSettingsChange(body);
       if (!isId('bot', botId)) throw new HilalError('bot_not_found');
-      return db.transaction().execute(async (trx) => {
+      const saved = await db.transaction().execute(async (trx) => {
         const current = (await lockChatbot(trx, organizationId, botId))
           ? await findChatbot(trx, organizationId, botId)
           : undefined;
@@ -73,6 +75,8 @@ export function createChatbotsService({ db, now }: ChatbotsDeps) {
         await updateChatbot(trx, organizationId, botId, next);
         return detail({ ...current, ...next });
       });
+      onSettingsSaved?.();
+      return saved;
     },
 
     async listKnowledge(organizationId: string, botId: string) {

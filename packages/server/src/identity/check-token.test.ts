@@ -9,7 +9,11 @@ const PENDING = 'b2'.repeat(32);
 const NOW_S = 1_800_000_000;
 const options = { nowS: NOW_S, toleranceS: 0 };
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
-const active: SigningKey = { key: Buffer.from(ACTIVE, 'utf8'), secretRef: 'wsk_active' };
+const active: SigningKey = {
+  key: Buffer.from(ACTIVE, 'utf8'),
+  secretRef: 'wsk_active',
+  allowedOrigins: [],
+};
 const withPending: SigningKey = {
   ...active,
   pending: {
@@ -119,7 +123,7 @@ describe('checkTokenWith: "Check a token" (docs/contract.md §7)', () => {
   it('with no secret at all: not_configured, and how to configure one', () => {
     const none = checkTokenWith(
       signHs256(ACTIVE, { sub: 'u', exp: NOW_S + 60 }),
-      { key: undefined, secretRef: null },
+      { key: undefined, secretRef: null, allowedOrigins: [] },
       options,
     );
     assert.equal(none.reason, 'not_configured');

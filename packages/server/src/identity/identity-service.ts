@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { BotCounters } from '../bots/bot-counters.js';
+import { originAllowed } from '../bots/bot-settings.js';
 import { findWidgetBot } from '../bots/widget-bot.js';
 import type { Database } from '../db/schema.js';
 import { HilalError } from '../errors.js';
@@ -87,7 +88,8 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
           ? await signingKeys.resolve(orgId, botId)
           : undefined;
       if (signing === undefined) throw new HilalError('bot_not_found');
-      if (context.origin !== undefined) await findWidgetBot(deps.db, orgId, botId, context.origin);
+      // The allowed origins come with the keys (one read, cached alike): docs/contract.md §4, 403.
+      if (!originAllowed(signing, context.origin)) throw new HilalError('origin_not_allowed');
 
       const nowMs = now();
       // docs/contract.md §3: the active secret, or a pending one (zero-gap rotation).

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { parseBotSettings } from '../bots/bot-settings.js';
 import type { Database } from '../db/schema.js';
 import { deriveKey } from '../secrets/aead.js';
 import { type SecretCipher, secretContext } from '../secrets/secret-cipher.js';
@@ -16,6 +17,11 @@ export interface SigningKey {
    * zero-gap rotation): its tokens verify too. Absent once saved, cancelled or expired.
    */
   readonly pending?: PendingKey | undefined;
+  /**
+   * The bot's allowed origins (docs/contract.md §4: 403 `origin_not_allowed`), read with the
+   * keys and cached with them, so that a verification with an `Origin` costs no extra read.
+   */
+  readonly allowedOrigins: readonly string[];
 }
 
 export interface PendingKey {
@@ -29,7 +35,7 @@ export interface PendingKey {
 export interface SigningKeys {
   /** The keys that verify tokens for this bot right now; undefined when the bot is not in the org. */
   resolve(organizationId: string, chatbotId: string): Promise<SigningKey | undefined>;
-  /** Forgets cached keys; called after this process changes a secret. */
+  /** Forgets cached keys and origins; called after this process changes a secret or settings. */
   invalidate(): void;
 }
 
@@ -78,10 +84,11 @@ export function createSigningKeys(deps: SigningKeysDeps): SigningKeys {
   const decrypted = new Map<string, Buffer>();
   const loadedByBot = new Map<string, LoadedKeys>();
   let seenVersion = dataVersion?.();
-  const envKey: SigningKey = envSecret
+  /** Counts `invalidate()` calls: a load that began before one must not be cached. */
+  let generation = 0;
+  const envKey = envSecret
     ? { key: hmacKeyOf(envSecret), secretRef: envSecretRef(envSecret, masterKey) }
     : { key: undefined, secretRef: null };
-  const envOnly: LoadedKeys = { withPending: envKey, withoutPending: envKey };
 
   function decrypt(chatbotId: string, secretId: string, ciphertext: string): Buffer {
     let key = decrypted.get(secretId);
@@ -95,12 +102,17 @@ export function createSigningKeys(deps: SigningKeysDeps): SigningKeys {
   async function load(organizationId: string, chatbotId: string): Promise<LoadedKeys | undefined> {
     const row = await findSigningSecret(db, organizationId, chatbotId);
     if (row === undefined) return undefined;
+    const { allowedOrigins } = parseBotSettings(row.settings);
     const active: SigningKey =
       row.secretId === null || row.ciphertext === null
-        ? envKey
-        : { key: decrypt(chatbotId, row.secretId, row.ciphertext), secretRef: row.secretId };
+        ? { ...envKey, allowedOrigins }
+        : {
+            key: decrypt(chatbotId, row.secretId, row.ciphertext),
+            secretRef: row.secretId,
+            allowedOrigins,
+          };
     if (row.pendingId === null || row.pendingCiphertext === null || row.pendingCreatedAt === null)
-      return active === envKey ? envOnly : { withPending: active, withoutPending: active };
+      return { withPending: active, withoutPending: active };
     const pending: PendingKey = {
       key: decrypt(chatbotId, row.pendingId, row.pendingCiphertext),
       secretRef: row.pendingId,
@@ -131,13 +143,16 @@ export function createSigningKeys(deps: SigningKeysDeps): SigningKeys {
       const cacheKey = `${organizationId}/${chatbotId}`;
       const cached = loadedByBot.get(cacheKey);
       if (cached !== undefined) return inForce(cached);
+      const loadedIn = generation;
       const loaded = await load(organizationId, chatbotId);
       if (loaded === undefined) return undefined;
-      // Only if nothing was committed meanwhile may the answer be kept.
-      if (dataVersion() === seenVersion) remember(loadedByBot, cacheKey, loaded);
+      // Only if nothing was committed or saved meanwhile may the answer be kept.
+      if (dataVersion() === seenVersion && generation === loadedIn)
+        remember(loadedByBot, cacheKey, loaded);
       return inForce(loaded);
     },
     invalidate() {
+      generation++;
       loadedByBot.clear();
     },
   };

@@ -18,6 +18,7 @@ const both: SigningKey = {
   key: Buffer.from(ACTIVE, 'utf8'),
   secretRef: 'wsk_active',
   pending: pendingKey,
+  allowedOrigins: [],
 };
 
 describe('verifyWithSigningKey: the active key, then the pending one (docs/contract.md §3)', () => {
@@ -57,14 +58,19 @@ describe('verifyWithSigningKey: the active key, then the pending one (docs/contr
   });
 
   it('with no active key, the pending one is the only key: not not_configured', () => {
-    const onlyPending: SigningKey = { key: undefined, secretRef: null, pending: pendingKey };
+    const onlyPending: SigningKey = {
+      key: undefined,
+      secretRef: null,
+      pending: pendingKey,
+      allowedOrigins: [],
+    };
     assert.equal(verifyWithSigningKey(token(PENDING), onlyPending, options).result.verified, true);
     assert.deepEqual(verifyWithSigningKey(token(ACTIVE), onlyPending, options).result, {
       verified: false,
       reason: 'invalid_signature',
       detail: 'signature_mismatch',
     });
-    const none: SigningKey = { key: undefined, secretRef: null };
+    const none: SigningKey = { key: undefined, secretRef: null, allowedOrigins: [] };
     assert.equal(verifyWithSigningKey(token(PENDING), none, options).result.verified, false);
     assert.deepEqual(verifyWithSigningKey(token(PENDING), none, options).result, {
       verified: false,

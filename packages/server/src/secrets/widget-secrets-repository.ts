@@ -159,9 +159,10 @@ async function retire(
 }
 
 /**
- * The verification hot path: one indexed read that says whether the bot exists in the org, which
- * secret is active now and which one, if any, is pending (with its creation time: it verifies
- * for 24 hours). Read on every request on PostgreSQL, so a change anywhere is seen at once.
+ * The verification hot path: one indexed read that says whether the bot exists in the org, its
+ * settings (their allowed origins), which secret is active now and which one, if any, is pending
+ * (with its creation time: it verifies for 24 hours). Read on every request on PostgreSQL, so a
+ * change anywhere is seen at once.
  */
 export async function findSigningSecret(
   db: Kysely<Database>,
@@ -177,6 +178,7 @@ export async function findSigningSecret(
       join.onRef('pending.chatbot_id', '=', 'chatbots.id').on('pending.state', '=', 'pending'),
     )
     .select([
+      'chatbots.settings as settings',
       'active.id as secretId',
       'active.ciphertext as ciphertext',
       'pending.id as pendingId',
