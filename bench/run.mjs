@@ -47,6 +47,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 const started = Date.now();
 const loadBefore = os.loadavg()[0];
+// The code measured is the commit checked out at the start.
+const revision = commit();
 const rows = [];
 const sections = [];
 const failures = [];
@@ -74,7 +76,7 @@ clearTimeout(watchdog);
 const report = formatReport({
   meta: {
     date: new Date(started),
-    ...commit(),
+    ...revision,
     machine: machine(),
     rounds: ROUNDS,
     durationMs: Date.now() - started,
@@ -103,12 +105,15 @@ function commit() {
       commit: `${git('rev-parse', '--short=10', 'HEAD')} (${shorten(git('log', '-1', '--format=%s'), 72)})`,
       dirty: git('status', '--porcelain', '--untracked-files=no') !== '',
     };
-  } catch {
-    return { commit: 'unknown (not a git checkout)', dirty: false };
+  } catch (error) {
+    console.error(`bench: no commit to name: ${error instanceof Error ? error.message : error}`);
+    return { commit: 'unknown (git did not answer)', dirty: false };
   }
 }
 
-const shorten = (text, length) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
+function shorten(text, length) {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
 
 function machine() {
   const cpus = os.cpus();

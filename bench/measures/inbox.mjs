@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ROOT, runNode } from '../support/processes.mjs';
 import { knob } from '../support/rounds.mjs';
 
-const SAMPLES = knob('BENCH_INBOX_SAMPLES', 100);
+const SAMPLES = knob('BENCH_INBOX_SAMPLES', 50);
 
 export default {
   id: 'inbox',
