@@ -16,8 +16,8 @@ import { byForm, printFigures } from './proof-mode.js';
 import { SeededRandom } from './seeded-random.js';
 import { mutatedToken, signedBy, TOKEN_MUTATIONS, type TokenBase } from './token-mutations.js';
 
-/** Inputs per database: 1,500 in `npm test`, 50,000 under `npm run proof` (100,000 in all). */
-const PER_DATABASE = byForm(1_500, 50_000);
+/** Inputs per database: 1,000 in `npm test`, 50,000 under `npm run proof` (100,000 in all). */
+const PER_DATABASE = byForm(1_000, 50_000);
 const SHARE = { verify: 0.6, chat: 0.2, admin: 0.2 } as const;
 
 /** Tables no fuzzed request may add to or remove from. */
