@@ -164,7 +164,7 @@ export async function buildApp(
     db,
     now,
     config,
-    inbox: createInboxService({ db, store, now }),
+    inbox: createInboxService({ db, dialect: services.dialect, store, now }),
   });
   await app.register(dashboardPlugin, {});
   if (options.demo) await app.register(demoPlugin, { ids: options.demo, signingKeys, now });

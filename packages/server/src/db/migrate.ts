@@ -4,6 +4,7 @@ import * as chat from './migrations/002-chat.js';
 import * as adminSessions from './migrations/003-admin-sessions.js';
 import * as inbox from './migrations/004-inbox.js';
 import * as widgetSecurity from './migrations/005-widget-security.js';
+import * as inboxSummary from './migrations/006-inbox-summary.js';
 
 export interface MigrationContext {
   readonly dialect: 'sqlite' | 'postgres';
@@ -21,6 +22,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, HilalMigration]> = [
   ['003-admin-sessions', adminSessions],
   ['004-inbox', inbox],
   ['005-widget-security', widgetSecurity],
+  ['006-inbox-summary', inboxSummary],
 ];
 
 /** Applies every pending migration; returns the names applied by this call, in order. */

@@ -15,6 +15,7 @@ export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   conversation_reads: ConversationReadsTable;
+  inbox_counts: InboxCountsTable;
   knowledge_entries: KnowledgeEntriesTable;
   admin_sessions: AdminSessionsTable;
   secret_audit_log: SecretAuditLogTable;
@@ -117,6 +118,8 @@ export interface ConversationsTable {
   last_activity_at: Millis;
   /** The agent (a user of the organization) it is assigned to; null when unassigned. */
   assignee_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The seq of the newest visitor message, 0 before any; kept by a trigger (migration 006). */
+  last_visitor_seq: ColumnType<number, never, never>;
 }
 
 /** How far an agent has read a conversation: unread while a visitor message has a higher seq. */
@@ -126,6 +129,26 @@ export interface ConversationReadsTable {
   user_id: string;
   last_read_seq: number;
   read_at: Millis;
+  /**
+   * 1 while the conversation is open and read up to its newest visitor message; kept by a
+   * trigger when the conversation changes (migration 006), written by `markConversationRead`.
+   */
+  open_read: ColumnType<number, number, number>;
+}
+
+/**
+ * Conversations per chatbot, status, identity and assignee (`''`: unassigned), kept by triggers
+ * on `conversations` (migration 006): the counts beside the inbox's filters.
+ */
+export interface InboxCountsTable {
+  organization_id: string;
+  chatbot_id: string;
+  status: ConversationStatus;
+  identity: IdentityState;
+  assignee: string;
+  conversations: ColumnType<number, never, never>;
+  /** Of which have a visitor message (`last_visitor_seq > 0`). */
+  visitor_written: ColumnType<number, never, never>;
 }
 
 export type MessageAuthor = 'visitor' | 'bot' | 'agent';

@@ -10,6 +10,7 @@ export type TenantTable =
   | 'conversations'
   | 'messages'
   | 'conversation_reads'
+  | 'inbox_counts'
   | 'knowledge_entries'
   | 'admin_sessions'
   | 'secret_audit_log'

@@ -21,14 +21,17 @@ export async function contactPanel(
   organizationId: string,
   row: InboxRow,
 ): Promise<ContactPanelData> {
+  // Through the organization's contact: a condition on `conversations.organization_id` would
+  // let SQLite, without statistics, walk the organization's conversations newest first.
   const others = await db
-    .selectFrom('conversations')
-    .select(['id', 'status', 'last_activity_at'])
-    .where(inOrganization('conversations', organizationId))
-    .where('contact_id', '=', row.contact_id)
-    .where('id', '!=', row.id)
-    .orderBy('last_activity_at', 'desc')
-    .orderBy('id', 'desc')
+    .selectFrom('contacts')
+    .innerJoin('conversations', 'conversations.contact_id', 'contacts.id')
+    .select(['conversations.id', 'conversations.status', 'conversations.last_activity_at'])
+    .where(inOrganization('contacts', organizationId))
+    .where('contacts.id', '=', row.contact_id)
+    .where('conversations.id', '!=', row.id)
+    .orderBy('conversations.last_activity_at', 'desc')
+    .orderBy('conversations.id', 'desc')
     .limit(OTHER_CONVERSATIONS)
     .execute();
   return {

@@ -5,7 +5,6 @@ import { inOrganization } from '../db/tenancy.js';
 import type { InboxCursor } from './inbox-cursor.js';
 import {
   afterCursor,
-  type InboxFacet,
   type InboxFilters,
   type InboxViewer,
   inboxConditions,
@@ -99,70 +98,4 @@ export async function findInboxRow(
     .where(inOrganization('conversations', viewer.organizationId))
     .where('conversations.id', '=', conversationId)
     .executeTakeFirst();
-}
-
-function facetCount(
-  db: Kysely<Database>,
-  viewer: InboxViewer,
-  filters: InboxFilters,
-  omit: InboxFacet,
-) {
-  return db
-    .selectFrom('conversations')
-    .where((eb) => eb.and(inboxConditions(viewer, filters, omit)));
-}
-
-/** The counts beside each filter, each under the other filters ("Verified (12)"). */
-export async function countInbox(db: Kysely<Database>, viewer: InboxViewer, filters: InboxFilters) {
-  const status = await facetCount(db, viewer, filters, 'status')
-    .select((eb) => [
-      eb.fn.countAll<number>().as('all'),
-      eb.fn.countAll<number>().filterWhere('conversations.status', '=', 'closed').as('closed'),
-    ])
-    .executeTakeFirstOrThrow();
-  const identity = await facetCount(db, viewer, filters, 'identity')
-    .select((eb) =>
-      (['verified', 'self-reported', 'anonymous'] as const).map((state) =>
-        eb.fn.countAll<number>().filterWhere('conversations.identity', '=', state).as(state),
-      ),
-    )
-    .executeTakeFirstOrThrow();
-  const assignee = await facetCount(db, viewer, filters, 'assignee')
-    .select((eb) => [
-      eb.fn.countAll<number>().as('all'),
-      eb.fn
-        .countAll<number>()
-        .filterWhere('conversations.assignee_id', '=', viewer.userId)
-        .as('mine'),
-      eb.fn
-        .countAll<number>()
-        .filterWhere('conversations.assignee_id', 'is', null)
-        .as('unassigned'),
-    ])
-    .executeTakeFirstOrThrow();
-  return {
-    status: { open: Number(status.all) - Number(status.closed), closed: Number(status.closed) },
-    identity: {
-      verified: Number(identity.verified),
-      'self-reported': Number(identity['self-reported']),
-      anonymous: Number(identity.anonymous),
-    },
-    assignee: {
-      mine: Number(assignee.mine),
-      unassigned: Number(assignee.unassigned),
-      all: Number(assignee.all),
-    },
-  };
-}
-
-/** Open conversations of the organization that the viewer has unread (the tab title). */
-export async function countUnread(db: Kysely<Database>, viewer: InboxViewer): Promise<number> {
-  const row = await db
-    .selectFrom('conversations')
-    .select((eb) => eb.fn.countAll<number>().as('unread'))
-    .where(inOrganization('conversations', viewer.organizationId))
-    .where('conversations.status', '!=', 'closed')
-    .where(unreadBy(viewer))
-    .executeTakeFirstOrThrow();
-  return Number(row.unread);
 }

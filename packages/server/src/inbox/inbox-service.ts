@@ -12,11 +12,13 @@ import { touchConversation } from '../chat/conversations-repository.js';
 import { publishInboxActivity } from '../chat/inbox-activity.js';
 import { readMessageText } from '../chat/message-text.js';
 import { insertMessage, listMessages } from '../chat/messages-repository.js';
+import type { Dialect } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { HilalError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { contactPanel } from './contact-panel.js';
 import { markConversationRead } from './conversation-reads-repository.js';
+import { countInbox, countUnread } from './inbox-counts.js';
 import { decodeInboxCursor, encodeInboxCursor } from './inbox-cursor.js';
 import {
   followInbox,
@@ -24,14 +26,9 @@ import {
   type InboxFollow,
   type InboxStreamLimits,
 } from './inbox-feed.js';
-import type { InboxViewer } from './inbox-filters.js';
-import {
-  countInbox,
-  countUnread,
-  findInboxRow,
-  inboxPageQuery,
-  toInboxConversation,
-} from './inbox-repository.js';
+import type { InboxFilters, InboxViewer } from './inbox-filters.js';
+import { findInboxRow, inboxPageQuery, toInboxConversation } from './inbox-repository.js';
+import { contactMatches } from './inbox-search.js';
 import { reopenConversation, setAssignee } from './inbox-states.js';
 
 const DEFAULT_PAGE = 50;
@@ -39,6 +36,8 @@ const THREAD_MESSAGES = 500;
 
 export interface InboxServiceDeps {
   readonly db: Kysely<Database>;
+  /** The search's index differs between the two (`contactMatches`). */
+  readonly dialect: Dialect;
   readonly store: Store;
   readonly now: () => number;
   readonly streamLimits?: InboxStreamLimits;
@@ -65,7 +64,7 @@ export interface InboxService {
 }
 
 export function createInboxService(deps: InboxServiceDeps): InboxService {
-  const { db, store, now } = deps;
+  const { db, dialect, store, now } = deps;
   const streamLimits = deps.streamLimits ?? INBOX_STREAM_LIMITS;
 
   async function rowOf(viewer: InboxViewer, conversationId: string) {
@@ -93,8 +92,21 @@ export function createInboxService(deps: InboxServiceDeps): InboxService {
       if (query.cursor !== undefined && after === undefined) {
         throw new HilalError('invalid_request');
       }
-      // One row more than the page tells whether another page follows.
-      const rows = await inboxPageQuery(db, viewer, query, { limit: limit + 1, after }).execute();
+      const q = query.q?.trim();
+      const filters: InboxFilters = {
+        status: query.status,
+        identity: query.identity,
+        assignee: query.assignee,
+        botId: query.botId,
+        search: q ? contactMatches(dialect, q) : undefined,
+      };
+      // One row more than the page tells whether another page follows. The three statements
+      // are independent: on PostgreSQL they run at once, on separate connections of the pool.
+      const [rows, counts, unreadTotal] = await Promise.all([
+        inboxPageQuery(db, viewer, filters, { limit: limit + 1, after }).execute(),
+        countInbox(db, viewer, filters),
+        countUnread(db, viewer),
+      ]);
       const page = rows.slice(0, limit).map(toInboxConversation);
       const last = page.at(-1);
       return {
@@ -103,8 +115,8 @@ export function createInboxService(deps: InboxServiceDeps): InboxService {
           rows.length > limit && last !== undefined
             ? encodeInboxCursor({ lastActivityAt: last.lastActivityAt, id: last.id })
             : null,
-        counts: await countInbox(db, viewer, query),
-        unreadTotal: await countUnread(db, viewer),
+        counts,
+        unreadTotal,
       };
     },
 
@@ -150,7 +162,7 @@ export function createInboxService(deps: InboxServiceDeps): InboxService {
 
     async markRead(viewer, conversationId) {
       const row = await rowOf(viewer, conversationId);
-      const lastReadSeq = await markConversationRead(db, viewer, row.id, now());
+      const lastReadSeq = await markConversationRead(db, dialect, viewer, row.id, now());
       return { lastReadSeq, unread: false, unreadTotal: await countUnread(db, viewer) };
     },
 
