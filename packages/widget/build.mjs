@@ -59,6 +59,7 @@ const INTERNAL_NAMES = [
   'onFailed',
   'onForget',
   'onIdentity',
+  'onRefused',
   'onRetry',
   'onSend',
   'onSent',
