@@ -32,6 +32,15 @@ import { createIdentityService } from './identity/identity-service.js';
 import { inboxPlugin } from './inbox/inbox-plugin.js';
 import { createInboxService } from './inbox/inbox-service.js';
 import { loggerOptions } from './logger.js';
+import { installOperations } from './ops/install-operations.js';
+import { createMetrics } from './ops/metrics.js';
+import { observeCounters } from './ops/observe-counters.js';
+import { observeStore } from './ops/observe-store.js';
+import { requestIdFactory } from './ops/request-id.js';
+import { RequestObserver } from './ops/request-observer.js';
+import { REPLY_GRACE_MS, settleWithin } from './ops/settle-within.js';
+import { createStreamTracker } from './ops/stream-tracker.js';
+import { timedResponder } from './ops/timed-responder.js';
 import type { AppServices } from './services.js';
 
 declare module 'fastify' {
@@ -63,9 +72,16 @@ export async function buildApp(
   services: AppServices,
   options: AppOptions = {},
 ): Promise<FastifyInstance> {
-  const { config, db, store, now, sessions, signingKeys, counters } = services;
+  const { config, db, now, sessions, signingKeys } = services;
+  // README "Operations": what /metrics counts is read off the shared services, not the features.
+  const tracker = createStreamTracker();
+  const metrics = createMetrics({ liveStreams: tracker.count });
+  const store = observeStore(services.store, metrics);
+  const counters = observeCounters(services.counters, metrics);
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logStream),
+    logController: new RequestObserver(metrics),
+    genReqId: requestIdFactory(config.trustedProxies),
     // docs/contract.md §4: the client IP is the socket's peer, or what a listed proxy reports.
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     bodyLimit: 64 * 1024,
@@ -79,6 +95,14 @@ export async function buildApp(
     clientErrorHandler,
   });
 
+  await installOperations(app, {
+    db,
+    store: services.store,
+    redis: config.redisUrl !== undefined,
+    metrics,
+    tracker,
+    endLiveStreams: () => streams.closeAll(),
+  });
   installTransportSecurity(app, config.production);
   installJsonBodyParser(app);
   installErrorHandler(app);
@@ -86,13 +110,15 @@ export async function buildApp(
 
   // docs/contract.md §6: the built-in responder answers out of the box, and whenever a model fails.
   const builtin = createBuiltinResponder();
-  const responder =
-    options.responder ?? (config.llm ? createOpenAiResponder(config.llm, builtin) : builtin);
+  const responder = timedResponder(
+    options.responder ?? (config.llm ? createOpenAiResponder(config.llm, builtin) : builtin),
+    metrics,
+  );
   const replies = createReplyService({
     db,
     store,
     responder,
-    followUpResponder: builtin,
+    followUpResponder: timedResponder(builtin, metrics),
     now,
     log: app.log,
   });
@@ -105,8 +131,14 @@ export async function buildApp(
     signingKeys,
     limits: { ...DEFAULT_STREAM_LIMITS, ...options.streams },
   });
-  // Open streams never go idle, so shutdown ends them itself (the widget reconnects elsewhere).
-  app.addHook('preClose', async () => streams.closeAll());
+  // Shutdown (README "Operations"): replies under way get a few seconds to finish while the streams
+  // that carry them stay open; then the streams end (the widget reconnects elsewhere). Open
+  // streams never go idle, so the server could not close before. Replies started by requests
+  // still under way then are waited for last.
+  app.addHook('preClose', async () => {
+    await settleWithin(replies.drain(), REPLY_GRACE_MS);
+    streams.closeAll();
+  });
   app.addHook('onClose', () => replies.drain());
 
   const identity = createIdentityService({

@@ -29,6 +29,8 @@ describe('loadConfig (docs/contract.md §8)', () => {
     assert.equal(config.production, false);
     assert.equal(config.demo, true);
     assert.equal(config.llm, undefined);
+    assert.equal(config.metricsPort, undefined, 'no /metrics unless asked for');
+    assert.equal(loadConfig({ HILAL_METRICS_PORT: '9464' }).metricsPort, 9464);
     assert.ok(Object.isFrozen(config));
   });
 
@@ -59,6 +61,9 @@ describe('loadConfig (docs/contract.md §8)', () => {
     [{ HILAL_PUBLIC_URL: 'ftp://x' }, 'HILAL_PUBLIC_URL', /http/],
     [{ HILAL_DEMO: 'maybe' }, 'HILAL_DEMO', /1, 0/],
     [{ HILAL_LLM_BASE_URL: 'not a url' }, 'HILAL_LLM_BASE_URL', /URL/],
+    [{ HILAL_METRICS_PORT: '65536' }, 'HILAL_METRICS_PORT', /0 to 65535/],
+    [{ HILAL_METRICS_PORT: 'metrics' }, 'HILAL_METRICS_PORT', /whole number/],
+    [{ HILAL_METRICS_PORT: '3000' }, 'HILAL_METRICS_PORT', /differ from PORT/],
   ];
   for (const [env, variable, message] of rows) {
     it(`refuses ${JSON.stringify(env)}, naming ${variable}`, () => {

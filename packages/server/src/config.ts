@@ -8,6 +8,8 @@ import path from 'node:path';
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /** Where `/metrics` is served (HILAL_METRICS_PORT, on HOST); undefined: not served. */
+  readonly metricsPort: number | undefined;
   readonly dataDir: string;
   /** `sqlite:<file>` or `postgres://…`. */
   readonly databaseUrl: string;
@@ -70,9 +72,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
   }
 
+  const port = integerIn(get('PORT'), 'PORT', 3000, 0, 65535);
   const config: Config = {
-    port: integerIn(get('PORT'), 'PORT', 3000, 0, 65535),
+    port,
     host: get('HOST') ?? '127.0.0.1',
+    metricsPort: parseMetricsPort(get('HILAL_METRICS_PORT'), port),
     dataDir,
     databaseUrl,
     redisUrl,
@@ -117,6 +121,15 @@ function integerIn(
     throw new ConfigError(name, `must be a whole number from ${min} to ${max}`);
   }
   return value;
+}
+
+function parseMetricsPort(raw: string | undefined, port: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const metricsPort = integerIn(raw, 'HILAL_METRICS_PORT', 0, 0, 65535);
+  if (metricsPort !== 0 && metricsPort === port) {
+    throw new ConfigError('HILAL_METRICS_PORT', 'must differ from PORT');
+  }
+  return metricsPort;
 }
 
 function parseDatabaseUrl(raw: string | undefined, dataDir: string): string {

@@ -3,7 +3,7 @@ import type { DestinationStream, LoggerOptions } from 'pino';
 import type { LogLevel } from './config.js';
 
 /** The route a request log names when the request matched no route. */
-const UNMATCHED_ROUTE = '(unmatched)';
+export const UNMATCHED_ROUTE = '(unmatched)';
 
 /**
  * docs/contract.md §10: a request is logged as its method, its route pattern (`/api/widget/config`,

@@ -28,6 +28,8 @@ const REQUESTS: Array<[{ method: 'GET' | 'POST'; url: string; payload?: string }
 interface LogLine {
   level: number;
   msg?: string;
+  reqId?: string;
+  responseTime?: number;
   req?: Record<string, unknown>;
   res?: Record<string, unknown>;
 }
@@ -55,14 +57,22 @@ for (const level of ['info', 'trace']) {
         assert.ok(!text.includes('%zz'), `the raw path was logged: ${text}`);
 
         const parsed = lines.map((line): LogLine => JSON.parse(line));
-        const incoming = parsed.find((line) => line.msg === 'incoming request');
-        assert.ok(incoming?.req, 'the request is logged at info');
-        assert.deepEqual(Object.keys(incoming.req).sort(), ['id', 'method', 'route']);
-        assert.equal(incoming.req.route, route);
-        assert.equal(incoming.req.method, request.method);
-        for (const line of parsed) {
-          if (line.res !== undefined) assert.deepEqual(line.res, { statusCode: res.statusCode });
-        }
+        // README "Operations": one line per request at info, with its id on every line.
+        const requestLines = parsed.filter((line) => line.req !== undefined);
+        assert.equal(requestLines.length, 1, `one line per request: ${text}`);
+        const [completed] = requestLines;
+        assert.ok(completed?.req);
+        assert.equal(completed.level, 30, 'at info');
+        assert.equal(completed.msg, 'request completed');
+        assert.deepEqual(Object.keys(completed.req).sort(), ['id', 'method', 'route']);
+        assert.equal(completed.req.route, route);
+        assert.equal(completed.req.method, request.method);
+        assert.deepEqual(completed.res, { statusCode: res.statusCode });
+        assert.equal(typeof completed.responseTime, 'number', 'the time taken');
+        const id = res.headers['x-request-id'];
+        assert.equal(typeof id, 'string', 'the id is echoed in X-Request-Id');
+        assert.equal(completed.req.id, id);
+        for (const line of parsed) assert.equal(line.reqId, id, `every line has the id: ${text}`);
       });
     }
   });

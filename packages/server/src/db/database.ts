@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { makeExistingFilePrivate, makePrivateDir, makePrivateFile } from './data-dir.js';
+import { createPostgresPool } from './postgres-pool.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -36,9 +37,7 @@ const pgTypes = {
  */
 export function openDatabase(url: string): DatabaseHandle {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const pool = new pg.Pool({ connectionString: url, types: pgTypes, max: 10 });
-    // An idle client that loses its connection must not crash the process.
-    pool.on('error', () => {});
+    const pool = createPostgresPool({ connectionString: url, types: pgTypes, max: 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', destroy: () => db.destroy() };
   }

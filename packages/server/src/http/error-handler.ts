@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ERROR_CODES, errorBody, HilalError } from '../errors.js';
+import { isUnavailableError } from '../ops/is-unavailable-error.js';
 import { frameworkErrorCode } from './framework-errors.js';
 
 /**
@@ -21,6 +22,14 @@ export function installErrorHandler(app: FastifyInstance): void {
     // Fastify's own errors (a body too large, a content type no parser takes, …).
     const code = frameworkErrorCode(error);
     if (code !== 'internal') return reply.code(ERROR_CODES[code].status).send(errorBody(code));
+    // docs/contract.md §11: the database or Redis is away; the client retries, the process lives on.
+    if (isUnavailableError(error)) {
+      request.log.warn(
+        { reqId: request.id, err: { type: error.name, code: error.code } },
+        'a dependency is unavailable',
+      );
+      return reply.code(503).send(errorBody('unavailable'));
+    }
     request.log.error(
       { reqId: request.id, err: { type: error.name, code: error.code, stack: error.stack } },
       'unexpected error',

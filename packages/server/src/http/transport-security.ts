@@ -13,7 +13,8 @@ export function installTransportSecurity(app: FastifyInstance, production: boole
     reply.header('Referrer-Policy', 'no-referrer');
     if (production) {
       reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-      if (request.protocol !== 'https') {
+      // Health probes reach an instance directly, without TLS (`ops/health-routes.ts`).
+      if (request.protocol !== 'https' && request.routeOptions.config?.plainHttp !== true) {
         reply.code(403).send(errorBody('https_required'));
         return;
       }

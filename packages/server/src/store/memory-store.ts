@@ -73,6 +73,8 @@ export function createMemoryStore(): Store {
         events.off(channel, listener);
       };
     },
+    async ping() {},
+    onAvailability() {},
     async close() {
       windows.clear();
       leases.clear();

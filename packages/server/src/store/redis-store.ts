@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { createMemoryStore } from './memory-store.js';
 import type { Store, WindowCount } from './store.js';
 
 // One round trip, atomic: drop what left the window, add this hit, trim to `keep`, count.
@@ -39,58 +40,155 @@ redis.call('PEXPIRE', key, math.max(1, math.ceil(tonumber(last[2]) - now)))
 return 1
 `;
 
+/**
+ * How the store behaves while Redis cannot be reached (README "Operations", docs/contract.md §11):
+ * requests never wait for it or fail because of it. Counting and leases fall back to this
+ * instance's memory (each limit then holds per instance rather than across them); an event is
+ * delivered to this instance's own subscribers (other instances miss it). Redis is retried every
+ * second at most; once both connections are back, the subscriptions are made again and
+ * `onAvailability(true)` says that events were missed meanwhile.
+ */
+const CONNECTION_OPTIONS = {
+  lazyConnect: true,
+  // A command fails at once while Redis is away (then falls back) instead of queueing.
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  connectTimeout: 2000,
+  // A Redis that accepts connections but does not answer: fall back after a second.
+  commandTimeout: 1000,
+  retryStrategy: (attempt: number) => Math.min(100 * attempt, 1000),
+  // Subscriptions are made again here, so that `onAvailability(true)` follows them.
+  autoResubscribe: false,
+} as const;
+
 /** The shared store: several server instances see the same windows and events. */
 export async function createRedisStore(url: string, keyPrefix = 'hilal:'): Promise<Store> {
-  const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true };
-  const client = new Redis(url, options);
-  const subscriber = new Redis(url, options);
-  await Promise.all([client.connect(), subscriber.connect()]);
+  const client = new Redis(url, CONNECTION_OPTIONS);
+  const subscriber = new Redis(url, CONNECTION_OPTIONS);
+  // ioredis reports a lost connection as an `error` event; the state changes below handle it.
+  client.on('error', () => {});
+  subscriber.on('error', () => {});
+  try {
+    await Promise.all([client.connect(), subscriber.connect()]);
+  } catch (error) {
+    // Otherwise they would go on retrying in the background.
+    client.disconnect();
+    subscriber.disconnect();
+    throw error;
+  }
+  const local = createMemoryStore();
   const listeners = new Map<string, Set<(message: string) => void>>();
-  subscriber.on('message', (channel: string, message: string) => {
+  const availabilityListeners: Array<(available: boolean) => void> = [];
+  let available = true;
+  let closing = false;
+
+  const dispatch = (channel: string, message: string) => {
     for (const listener of listeners.get(channel) ?? []) listener(message);
+  };
+  subscriber.on('message', dispatch);
+
+  const ready = () => client.status === 'ready' && subscriber.status === 'ready';
+  const announce = (now: boolean) => {
+    if (now === available || closing) return;
+    available = now;
+    for (const listener of availabilityListeners) listener(now);
+  };
+  const lost = () => announce(false);
+  client.on('close', lost);
+  subscriber.on('close', lost);
+  const resubscribe = async () => {
+    const channels = [...listeners.keys()];
+    try {
+      if (channels.length > 0) await subscriber.subscribe(...channels);
+    } catch {
+      return; // lost again: the next `ready` tries again
+    }
+    if (ready()) announce(true);
+  };
+  subscriber.on('ready', () => void resubscribe());
+  client.on('ready', () => {
+    if (ready()) void resubscribe();
   });
 
+  /** Runs `shared` on Redis when it is there, else (or when it fails) `fallback` here. */
+  async function withFallback<T>(shared: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
+    if (client.status !== 'ready') return fallback();
+    try {
+      return await shared();
+    } catch {
+      return fallback();
+    }
+  }
+
   return {
-    async hitWindow(key, nowMs, windowMs, keep): Promise<WindowCount> {
-      const member = `${nowMs}:${randomBytes(6).toString('hex')}`;
-      const result = (await client.eval(
-        HIT_WINDOW,
-        1,
-        `${keyPrefix}window:${key}`,
-        nowMs,
-        windowMs,
-        keep,
-        member,
-      )) as [number, string];
-      return { count: Number(result[0]), oldestMs: Number(result[1]) };
-    },
-    async peekWindow(key, nowMs, windowMs): Promise<WindowCount> {
-      const from = `(${nowMs - windowMs}`;
-      const result = (await client.eval(PEEK_WINDOW, 1, `${keyPrefix}window:${key}`, from)) as
-        | [number]
-        | [number, string];
-      return {
-        count: Number(result[0]),
-        oldestMs: result[1] === undefined ? nowMs : Number(result[1]),
-      };
-    },
-    async acquireLease(key, leaseId, max, nowMs, ttlMs) {
-      const held = await client.eval(
-        ACQUIRE_LEASE,
-        1,
-        `${keyPrefix}lease:${key}`,
-        leaseId,
-        max,
-        nowMs,
-        ttlMs,
+    hitWindow(key, nowMs, windowMs, keep): Promise<WindowCount> {
+      return withFallback(
+        async () => {
+          const member = `${nowMs}:${randomBytes(6).toString('hex')}`;
+          const result = (await client.eval(
+            HIT_WINDOW,
+            1,
+            `${keyPrefix}window:${key}`,
+            nowMs,
+            windowMs,
+            keep,
+            member,
+          )) as [number, string];
+          return { count: Number(result[0]), oldestMs: Number(result[1]) };
+        },
+        () => local.hitWindow(key, nowMs, windowMs, keep),
       );
-      return held === 1;
+    },
+    peekWindow(key, nowMs, windowMs): Promise<WindowCount> {
+      return withFallback(
+        async () => {
+          const from = `(${nowMs - windowMs}`;
+          const result = (await client.eval(PEEK_WINDOW, 1, `${keyPrefix}window:${key}`, from)) as
+            | [number]
+            | [number, string];
+          return {
+            count: Number(result[0]),
+            oldestMs: result[1] === undefined ? nowMs : Number(result[1]),
+          };
+        },
+        () => local.peekWindow(key, nowMs, windowMs),
+      );
+    },
+    acquireLease(key, leaseId, max, nowMs, ttlMs) {
+      return withFallback(
+        async () => {
+          const held = await client.eval(
+            ACQUIRE_LEASE,
+            1,
+            `${keyPrefix}lease:${key}`,
+            leaseId,
+            max,
+            nowMs,
+            ttlMs,
+          );
+          return held === 1;
+        },
+        () => local.acquireLease(key, leaseId, max, nowMs, ttlMs),
+      );
     },
     async releaseLease(key, leaseId) {
-      await client.zrem(`${keyPrefix}lease:${key}`, leaseId);
+      // A lease taken in Redis and not released there lapses with its ttl.
+      await local.releaseLease(key, leaseId);
+      if (client.status === 'ready') {
+        await client.zrem(`${keyPrefix}lease:${key}`, leaseId).catch(() => {});
+      }
     },
     async publish(channel, message) {
-      await client.publish(`${keyPrefix}${channel}`, message);
+      const full = `${keyPrefix}${channel}`;
+      if (client.status === 'ready') {
+        try {
+          await client.publish(full, message);
+          return;
+        } catch {
+          // delivered here below
+        }
+      }
+      dispatch(full, message);
     },
     async subscribe(channel, listener) {
       const full = `${keyPrefix}${channel}`;
@@ -98,19 +196,30 @@ export async function createRedisStore(url: string, keyPrefix = 'hilal:'): Promi
       if (set === undefined) {
         set = new Set();
         listeners.set(full, set);
-        await subscriber.subscribe(full);
+        // While Redis is away the channel is subscribed when it comes back (`resubscribe`).
+        if (subscriber.status === 'ready') await subscriber.subscribe(full).catch(() => {});
       }
       set.add(listener);
       return async () => {
         set.delete(listener);
-        if (set.size === 0) {
+        if (set.size === 0 && listeners.get(full) === set) {
           listeners.delete(full);
-          await subscriber.unsubscribe(full);
+          if (subscriber.status === 'ready') await subscriber.unsubscribe(full).catch(() => {});
         }
       };
     },
+    async ping() {
+      await client.ping();
+    },
+    onAvailability(listener) {
+      availabilityListeners.push(listener);
+    },
     async close() {
+      closing = true;
       await Promise.allSettled([client.quit(), subscriber.quit()]);
+      client.disconnect();
+      subscriber.disconnect();
+      await local.close();
     },
   };
 }

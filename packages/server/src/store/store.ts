@@ -34,6 +34,14 @@ export interface Store {
   publish(channel: string, message: string): Promise<void>;
   /** Subscribes to a channel; returns a function that unsubscribes. */
   subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
+  /** Resolves when the shared backend answers, rejects otherwise (`/readyz`). */
+  ping(): Promise<void>;
+  /**
+   * Calls `listener(false)` when the shared backend becomes unreachable and `listener(true)` when
+   * it is back, its subscriptions in place again: events other instances published meanwhile
+   * were missed (README "Operations"). The memory store never changes.
+   */
+  onAvailability(listener: (available: boolean) => void): void;
   close(): Promise<void>;
 }
 
