@@ -43,10 +43,13 @@ return 1
 /**
  * How the store behaves while Redis cannot be reached (README "Operations", docs/contract.md §11):
  * requests never wait for it or fail because of it. Counting and leases fall back to this
- * instance's memory (each limit then holds per instance rather than across them); an event is
- * delivered to this instance's own subscribers (other instances miss it). Redis is retried every
+ * instance's memory (each limit then holds per instance rather than across them). Events are
+ * not delivered at all, not even to this instance's own subscribers: a live stream resumes after
+ * the last `seq` it sent, so a stream that had carried a later message of its own instance would
+ * skip, for good, an earlier one another instance stored meanwhile. Redis is retried every
  * second at most; once both connections are back, the subscriptions are made again and
- * `onAvailability(true)` says that events were missed meanwhile.
+ * `onAvailability(true)` says that events were missed, so that streams end and their widgets
+ * replay the gap from the database.
  */
 const CONNECTION_OPTIONS = {
   lazyConnect: true,
@@ -82,10 +85,11 @@ export async function createRedisStore(url: string, keyPrefix = 'hilal:'): Promi
   let available = true;
   let closing = false;
 
-  const dispatch = (channel: string, message: string) => {
+  subscriber.on('message', (channel: string, message: string) => {
+    // Between resubscribing and announcing the gap, a stream must not move past it.
+    if (!available) return;
     for (const listener of listeners.get(channel) ?? []) listener(message);
-  };
-  subscriber.on('message', dispatch);
+  });
 
   const ready = () => client.status === 'ready' && subscriber.status === 'ready';
   const announce = (now: boolean) => {
@@ -179,16 +183,10 @@ export async function createRedisStore(url: string, keyPrefix = 'hilal:'): Promi
       }
     },
     async publish(channel, message) {
-      const full = `${keyPrefix}${channel}`;
+      // Dropped while Redis is away (see above); `onAvailability(true)` announces the gap.
       if (client.status === 'ready') {
-        try {
-          await client.publish(full, message);
-          return;
-        } catch {
-          // delivered here below
-        }
+        await client.publish(`${keyPrefix}${channel}`, message).catch(() => {});
       }
-      dispatch(full, message);
     },
     async subscribe(channel, listener) {
       const full = `${keyPrefix}${channel}`;
