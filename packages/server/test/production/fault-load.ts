@@ -112,9 +112,20 @@ export async function startWidgetLoad(options: LoadOptions): Promise<WidgetLoad>
     }),
   );
 
+  // As chat_v3.js does on a new conversation: the first message is sent before the stream
+  // opens, which then resumes after it (a fresh stream has no seq to replay from, so whatever
+  // is published before it subscribes would be missed).
+  const firstSeqs = sessions.map(() => {
+    let resolve: (seq: number) => void = () => {};
+    const promise = new Promise<number>((done) => {
+      resolve = done;
+    });
+    return { promise, resolve };
+  });
+
   const aborters = new Set<AbortController>();
   async function stream(widget: number, session: string): Promise<void> {
-    let lastSeq = 0;
+    let lastSeq = await (firstSeqs[widget]?.promise ?? 0);
     for (let attempt = 0; !closing; attempt += 1) {
       const aborter = new AbortController();
       aborters.add(aborter);
@@ -204,6 +215,7 @@ export async function startWidgetLoad(options: LoadOptions): Promise<WidgetLoad>
     async close() {
       stopping = true;
       closing = true;
+      for (const first of firstSeqs) first.resolve(0);
       await Promise.all(senders);
       for (const aborter of aborters) aborter.abort();
       await Promise.all(streams);

@@ -25,7 +25,7 @@ import { type LoadFigures, startWidgetLoad, type WidgetLoad } from './fault-load
 const PROOF = process.env.HILAL_PROOF === '1';
 const PLAN = PROOF
   ? { widgets: 60, paceMs: 2500, loadMs: 15_000, outageMs: 10_000 }
-  : { widgets: 10, paceMs: 2500, loadMs: 2500, outageMs: 3000 };
+  : { widgets: 10, paceMs: 2500, loadMs: 2000, outageMs: 2500 };
 const REPORT = process.env.HILAL_FAULTS_REPORT;
 const MASTER_KEY = '5e'.repeat(32);
 const ADMIN = { email: 'ops@acme.test', password: 'a long enough password' };
@@ -43,7 +43,10 @@ async function allReady(
   for (const url of urls) {
     for (;;) {
       const answered = await fetch(`${url}/readyz`).then(
-        async (res) => (await res.arrayBuffer(), res.status),
+        async (res) => {
+          await res.arrayBuffer();
+          return res.status;
+        },
         () => 0,
       );
       if (answered === status) break;
