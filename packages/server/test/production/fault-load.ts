@@ -193,6 +193,10 @@ export async function startWidgetLoad(options: LoadOptions): Promise<WidgetLoad>
           attempts: tries.count,
         });
         acknowledgedAt.push(Date.now());
+        if (n === 1) {
+          seen[widget]?.add(clientMessageId); // shown from the answer, as the widget does
+          firstSeqs[widget]?.resolve(message.seq);
+        }
       } else {
         await res.arrayBuffer();
       }
