@@ -108,7 +108,7 @@ for (const dialect of DIALECTS) {
       const logs = Buffer.from(t.logs.join('\n'));
       await t.env.cleanup();
 
-      const logged = logs.toString().split('"msg":"incoming request"').length - 1;
+      const logged = logs.toString().split('"msg":"request completed"').length - 1;
       assert.ok(logged >= 5, `every request was logged (${logged} of 5)`);
       assert.ok(dump.includes(bot.botId), 'the dump holds the data');
       assert.ok(

@@ -172,7 +172,7 @@ for (const dialect of DIALECTS) {
         }
         const logs = own.logs.join('');
         assert.ok(
-          logs.split('"msg":"incoming request"').length > paths.length,
+          logs.split('"msg":"request completed"').length > paths.length,
           'every request was logged',
         );
         for (const [where, needle] of needles)

@@ -12,7 +12,7 @@ export async function serve(config: Config): Promise<void> {
     ? await seedDemo(services, (text) => process.stdout.write(text))
     : undefined;
   const app = await buildApp(services, demo ? { demo } : {});
-  const address = await app.listen({ port: config.port, host: config.host });
+  // Metrics first: an instance is watched before it takes traffic.
   const metrics =
     config.metricsPort === undefined
       ? undefined
@@ -21,6 +21,12 @@ export async function serve(config: Config): Promise<void> {
           host: config.host,
         });
   if (metrics) app.log.info(`Metrics at ${metrics.url}/metrics`);
+  const address = await app
+    .listen({ port: config.port, host: config.host })
+    .catch(async (error) => {
+      await metrics?.close();
+      throw error;
+    });
   if (demo) {
     process.stdout.write(`Demo page: ${address}/demo\n`);
     process.stdout.write(`Sign in at ${address}/app/ as ${DEMO_OWNER_EMAIL}\n`);
