@@ -13,19 +13,20 @@ import { type ServerProcess, startServerProcess } from '../support/server-proces
 import { type SeededBot, seedBot } from '../support/test-app.js';
 import { signHs256 } from '../support/tokens.js';
 import { type LoadFigures, startWidgetLoad, type WidgetLoad } from './fault-load.js';
+import { byForm, PROOF, printFigures } from './proof-mode.js';
 
 /**
  * The faults suite (issue 10, docs/contract.md §11): two `hilal serve` processes on PostgreSQL
  * and Redis under widget load, while one instance is killed, PostgreSQL stops and Redis stops.
  * Its PostgreSQL cluster and redis-server are its own, on free ports, so stopping them never
  * disturbs the services other tests share. `npm test` runs the short form; `HILAL_PROOF=1` runs
- * the long form (`npm run proof`), and `HILAL_FAULTS_REPORT=<file>` also writes the figures there
- * as JSON lines.
+ * the long form (`npm run proof`). Figures go out as `[figures] faults: …` lines, and
+ * `HILAL_FAULTS_REPORT=<file>` also appends them there as JSON lines.
  */
-const PROOF = process.env.HILAL_PROOF === '1';
-const PLAN = PROOF
-  ? { widgets: 60, paceMs: 2500, loadMs: 15_000, outageMs: 10_000 }
-  : { widgets: 10, paceMs: 2500, loadMs: 2000, outageMs: 2500 };
+const PLAN = byForm(
+  { widgets: 10, paceMs: 2500, loadMs: 2000, outageMs: 2500 },
+  { widgets: 60, paceMs: 2500, loadMs: 15_000, outageMs: 10_000 },
+);
 const REPORT = process.env.HILAL_FAULTS_REPORT;
 const MASTER_KEY = '5e'.repeat(32);
 const ADMIN = { email: 'ops@acme.test', password: 'a long enough password' };
@@ -66,10 +67,24 @@ interface Figures extends LoadFigures {
   [extra: string]: unknown;
 }
 
+/** One `[figures] faults: <fault> (<form> form): key=value …` line (`npm run proof` collects them). */
 function report(figures: Figures): void {
-  const line = JSON.stringify({ form: PROOF ? 'long' : 'short', ...figures });
-  console.log(`faults: ${line}`);
-  if (REPORT) fs.appendFileSync(REPORT, `${line}\n`);
+  const { fault, ...rest } = figures;
+  printFigures(
+    `faults: ${fault}`,
+    Object.fromEntries(
+      Object.entries(rest).map(([key, value]) => [
+        key,
+        typeof value === 'number' || typeof value === 'string' ? value : JSON.stringify(value),
+      ]),
+    ),
+  );
+  if (REPORT) {
+    fs.appendFileSync(
+      REPORT,
+      `${JSON.stringify({ form: PROOF ? 'long' : 'short', ...figures })}\n`,
+    );
+  }
 }
 
 describe(`faults: two instances on PostgreSQL and Redis under widget load (${PROOF ? 'long' : 'short'} form)`, {
