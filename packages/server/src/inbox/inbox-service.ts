@@ -123,10 +123,11 @@ export function createInboxService(deps: InboxServiceDeps): InboxService {
     async thread(viewer, conversationId) {
       const row = await rowOf(viewer, conversationId);
       const conversation = toInboxConversation(row);
-      const messages = await listMessages(db, viewer.organizationId, row.id, {
-        limit: THREAD_MESSAGES,
-      });
-      const panel = await contactPanel(db, viewer.organizationId, row);
+      // Independent reads: on PostgreSQL they run at once, on separate connections.
+      const [messages, panel] = await Promise.all([
+        listMessages(db, viewer.organizationId, row.id, { limit: THREAD_MESSAGES }),
+        contactPanel(db, viewer.organizationId, row),
+      ]);
       return { conversation, messages, unread: conversation.unread, ...panel };
     },
 
