@@ -225,7 +225,11 @@ describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =>
 
       // The preview is the real chat_v3.js with the look in the form; it opens as a visitor
       // would open it (it does not open by itself, which would take the page's focus).
+      // The frame reloads a moment after an edit: open the one that shows the look in the form.
+      const previewShowing = (title: string) =>
+        page.locator(`iframe[title="Widget preview"][srcdoc*='data-title="${title}"']`).waitFor();
       const preview = page.frameLocator('iframe[title="Widget preview"]');
+      await previewShowing('Acme help');
       await preview.getByRole('button', { name: 'Open chat' }).click();
       await preview.getByRole('heading', { name: 'Acme help' }).waitFor();
       const frame = page.frames().find((f) => f.url() === 'about:srcdoc');
@@ -240,6 +244,7 @@ describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =>
       await colour.fill('#b91c1c');
       await panel.getByRole('textbox', { name: 'Title' }).fill('Draft title');
       await panel.getByRole('radio', { name: 'Right' }).check();
+      await previewShowing('Draft title');
       await preview.getByRole('button', { name: 'Open chat' }).click();
       await preview.getByRole('heading', { name: 'Draft title' }).waitFor();
       const draftFrame = page.frames().find((f) => f.url() === 'about:srcdoc');

@@ -254,7 +254,8 @@ describe('the inbox in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =
       await page.getByRole('textbox', { name: 'Reply' }).waitFor();
       await page.keyboard.press('r');
       const reply = page.getByRole('textbox', { name: 'Reply' });
-      assert.equal(await page.evaluate('document.activeElement?.id'), 'inbox-reply');
+      // The key is handled after the press returns: wait for the focus to arrive, not a moment.
+      await page.waitForFunction("document.activeElement?.id === 'inbox-reply'");
       // Typing in a field is typing: "e" and "?" are letters there.
       await reply.pressSequentially('e?');
       assert.equal(await reply.inputValue(), 'e?');
