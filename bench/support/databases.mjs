@@ -132,13 +132,15 @@ function seedSqlite(file, { orgId, botId, count }) {
   }
 }
 
-/** The same rows as `seedSqlite`, then ANALYZE: a live PostgreSQL keeps statistics (autovacuum). */
+/**
+ * The same rows as `seedSqlite`, then ANALYZE: a live PostgreSQL keeps statistics (autovacuum).
+ * In transactions of `BATCH` conversations: the inbox's triggers (migration 006) update one
+ * counts row per conversation, and in a single transaction of 100,000 those updates pile up
+ * row versions that each next update walks (minutes instead of seconds).
+ */
 async function seedPostgres(client, { orgId, botId, count }) {
+  const BATCH = 250;
   const tag = randomBytes(4).toString('hex');
-  // $1 organization, $2 count, $3 time, $4 tag, $5 bot (only where a bot column is written).
-  const id = (prefix) => `'${prefix}_' || $4::text || lpad(to_hex(n), 16, '0')`;
-  const rows = 'FROM generate_series(0, $2::int - 1) AS n';
-  const values = [orgId, count, at, tag];
   await client.query('BEGIN');
   for (const [i, [title, body]] of KNOWLEDGE.entries()) {
     await client.query(
@@ -146,22 +148,31 @@ async function seedPostgres(client, { orgId, botId, count }) {
       [`kb_${tag}${i.toString(16).padStart(16, '0')}`, orgId, botId, title, body, at],
     );
   }
-  await client.query(
-    `INSERT INTO contacts (id, organization_id, chatbot_id, kind, sub, visitor_id, name, email, created_at, updated_at)
-     SELECT ${id('ctc')}, $1, $5, 'verified', 'user-' || n, NULL, 'User ' || n, 'user' || n || '@example.com', $3::bigint + n, $3::bigint + n ${rows}`,
-    [...values, botId],
-  );
-  await client.query(
-    `INSERT INTO conversations (id, organization_id, chatbot_id, contact_id, identity, status, created_at, last_activity_at)
-     SELECT ${id('cnv')}, $1, $5, ${id('ctc')}, 'verified', CASE n % 2 WHEN 0 THEN 'bot' ELSE 'closed' END, $3::bigint + n, $3::bigint + n ${rows}`,
-    [...values, botId],
-  );
-  await client.query(
-    `INSERT INTO messages (id, organization_id, conversation_id, client_message_id, author, text, identity_source, created_at)
-     SELECT ${id('msg')}, $1, ${id('cnv')}, NULL, 'visitor', 'Where is my order?', 'verified', $3::bigint + n ${rows}`,
-    values,
-  );
   await client.query('COMMIT');
+  // $1 organization, $2 first n, $3 time, $4 tag, $5 last n (exclusive), $6 bot (only where a
+  // bot column is written).
+  const id = (prefix) => `'${prefix}_' || $4::text || lpad(to_hex(n), 16, '0')`;
+  const rows = 'FROM generate_series($2::int, $5::int - 1) AS n';
+  for (let first = 0; first < count; first += BATCH) {
+    const values = [orgId, first, at, tag, Math.min(count, first + BATCH)];
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO contacts (id, organization_id, chatbot_id, kind, sub, visitor_id, name, email, created_at, updated_at)
+       SELECT ${id('ctc')}, $1, $6, 'verified', 'user-' || n, NULL, 'User ' || n, 'user' || n || '@example.com', $3::bigint + n, $3::bigint + n ${rows}`,
+      [...values, botId],
+    );
+    await client.query(
+      `INSERT INTO conversations (id, organization_id, chatbot_id, contact_id, identity, status, created_at, last_activity_at)
+       SELECT ${id('cnv')}, $1, $6, ${id('ctc')}, 'verified', CASE n % 2 WHEN 0 THEN 'bot' ELSE 'closed' END, $3::bigint + n, $3::bigint + n ${rows}`,
+      [...values, botId],
+    );
+    await client.query(
+      `INSERT INTO messages (id, organization_id, conversation_id, client_message_id, author, text, identity_source, created_at)
+       SELECT ${id('msg')}, $1, ${id('cnv')}, NULL, 'visitor', 'Where is my order?', 'verified', $3::bigint + n ${rows}`,
+      values,
+    );
+    await client.query('COMMIT');
+  }
   await client.query('ANALYZE');
 }
 
