@@ -302,8 +302,9 @@ describe('a stream verified with a pending secret ends at its 24th hour, to the 
     WITHIN,
     async () => {
       const bot = await seedBot(t.services);
-      const { secret: pending } = await t.services.secrets.regenerate(bot.orgId, bot.botId, 'test');
+      // Read before: the pending secret's 24 hours start inside regenerate, not after it returns.
       const regeneratedAt = t.services.now();
+      const { secret: pending } = await t.services.secrets.regenerate(bot.orgId, bot.botId, 'test');
       offset += DAY - 400; // 400 ms of the pending secret's 24 hours are left
       const visitor = new WidgetClient(t.app, { ...bot, secret: pending });
       const nowS = Math.floor(t.services.now() / 1000);
