@@ -116,6 +116,7 @@ export async function buildApp(
   );
   const replies = createReplyService({
     db,
+    dialect: services.dialect,
     store,
     responder,
     followUpResponder: timedResponder(builtin, metrics),
@@ -153,7 +154,7 @@ export async function buildApp(
     // A browser that signs in keeps the conversation it had as an anonymous visitor.
     onSignedIn: (browser) => carryOverToVerified(db, browser, now()),
   });
-  const chat = createChatService({ db, store, now, replies, sessions });
+  const chat = createChatService({ db, dialect: services.dialect, store, now, replies, sessions });
 
   await app.register(identityPlugin, { identity });
   await app.register(chatPlugin, {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, LogConfig } from 'kysely';
 import { type BotCounters, createBotCounters } from './bots/bot-counters.js';
 import {
   createWidgetSecretService,
@@ -37,6 +37,8 @@ export interface ServiceOptions {
   readonly store?: Store;
   /** How often counters are written; 0 disables the timer (tests flush by hand). */
   readonly flushIntervalMs?: number;
+  /** Kysely's query log, e.g. to count a request's statements (tests). */
+  readonly databaseLog?: LogConfig;
 }
 
 /** Opens the database (migrating it), the store and the master key. */
@@ -46,7 +48,10 @@ export async function openServices(
 ): Promise<AppServices> {
   const now = options.now ?? Date.now;
   const masterKey = loadMasterKey(config.masterKey, config.dataDir);
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(
+    config.databaseUrl,
+    options.databaseLog ? { log: options.databaseLog } : {},
+  );
   try {
     await migrateToLatest(database.db, { dialect: database.dialect });
   } catch (error) {

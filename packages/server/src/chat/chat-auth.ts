@@ -2,8 +2,8 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'f
 import type { Kysely } from 'kysely';
 import type { BotCounters } from '../bots/bot-counters.js';
 import { type BotSettings, originAllowed, parseBotSettings } from '../bots/bot-settings.js';
-import { findChatbot } from '../bots/chatbots-repository.js';
 import type { Database, IdentityState } from '../db/schema.js';
+import { inOrganization } from '../db/tenancy.js';
 import { HilalError } from '../errors.js';
 import { findSession } from '../identity/request-session.js';
 import type { SigningKeys } from '../identity/signing-keys.js';
@@ -21,6 +21,8 @@ export interface ChatCaller {
   readonly identity: IdentityState;
   readonly botName: string;
   readonly settings: BotSettings;
+  /** The bot's `knowledge_version` as of this request (see `knowledge/knowledge-indexes.ts`). */
+  readonly knowledgeVersion: number;
 }
 
 declare module 'fastify' {
@@ -54,7 +56,7 @@ export function chatAuth(deps: ChatAuthDeps): preHandlerAsyncHookHandler {
     const session = await findSession(deps.sessions, credential, nowMs);
     if (session === undefined) throw new HilalError('unauthorized');
 
-    const bot = await findChatbot(deps.db, session.organizationId, session.chatbotId);
+    const bot = await findChatBot(deps.db, session.organizationId, session.chatbotId);
     if (bot === undefined) throw new HilalError('unauthorized');
     const settings = parseBotSettings(bot.settings, bot.name);
     if (!originAllowed(settings, request.headers.origin))
@@ -70,8 +72,24 @@ export function chatAuth(deps: ChatAuthDeps): preHandlerAsyncHookHandler {
     ) {
       deps.counters.add(session.organizationId, session.chatbotId, 'identity_mismatch');
     }
-    request.chatCaller = { session, identity, botName: bot.name, settings };
+    request.chatCaller = {
+      session,
+      identity,
+      botName: bot.name,
+      settings,
+      knowledgeVersion: bot.knowledge_version,
+    };
   };
+}
+
+/** What the chat API reads of the session's bot on every request: one row, by its key. */
+function findChatBot(db: Kysely<Database>, organizationId: string, botId: string) {
+  return db
+    .selectFrom('chatbots')
+    .select(['name', 'settings', 'knowledge_version'])
+    .where(inOrganization('chatbots', organizationId))
+    .where('id', '=', botId)
+    .executeTakeFirst();
 }
 
 /** A verified session is verified only while its token and its secret still hold (docs/contract.md §2). */

@@ -1,20 +1,22 @@
 import type { Kysely } from 'kysely';
+import type { Dialect } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { HilalError } from '../errors.js';
 import type { WidgetSessions } from '../identity/widget-sessions.js';
 import { countPerMinute } from '../store/per-minute-limit.js';
 import type { Store } from '../store/store.js';
 import type { ChatCaller } from './chat-auth.js';
-import { ensureContact, findCallerContactId } from './chat-contacts.js';
+import { findCallerConversation, upsertCallerContact } from './chat-contacts.js';
 import { familyChannel, publishChatEvent } from './chat-events.js';
-import {
-  findOpenConversation,
-  findOrCreateOpenConversation,
-  touchConversation,
-} from './conversations-repository.js';
+import { createConversation, findOpenConversation } from './conversations-repository.js';
 import { publishInboxActivity } from './inbox-activity.js';
 import { readMessageText } from './message-text.js';
-import { type ChatMessage, insertMessage, listMessages } from './messages-repository.js';
+import {
+  type ChatMessage,
+  listMessages,
+  type NewMessage,
+  storeMessage,
+} from './messages-repository.js';
 import type { ReplyService } from './reply-service.js';
 import { findEmailAddress } from './responder/follow-up-email.js';
 import type { ReplyContext } from './responder/responder.js';
@@ -25,6 +27,7 @@ export const MESSAGES_PER_MINUTE = 30;
 
 export interface ChatServiceDeps {
   readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
   readonly store: Store;
   readonly now: () => number;
   readonly replies: Pick<ReplyService, 'respond'>;
@@ -52,7 +55,7 @@ export interface ChatService {
 
 /** The widget's chat flows, callable without HTTP. */
 export function createChatService(deps: ChatServiceDeps): ChatService {
-  const { db, store, now } = deps;
+  const { db, dialect, store, now } = deps;
 
   async function enforceRate(caller: ChatCaller, nowMs: number): Promise<void> {
     for (const key of visitorKeys(caller.session)) {
@@ -67,10 +70,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     async history(caller) {
       const { organizationId } = caller.session;
       // A read: it finds the caller's contact but does not create one.
-      const contactId = await findCallerContactId(db, caller);
-      const conversation = contactId
-        ? await findOpenConversation(db, organizationId, contactId)
-        : undefined;
+      const conversation = (await findCallerConversation(db, caller))?.conversation;
       const messages = conversation ? await listMessages(db, organizationId, conversation.id) : [];
       return {
         identity: caller.identity,
@@ -86,38 +86,41 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       await enforceRate(caller, nowMs);
       const { organizationId, chatbotId } = caller.session;
 
-      // One transaction: the contact, its open conversation, the message and the touch commit
-      // together or not at all.
-      const { contact, conversation, stored } = await db.transaction().execute(async (trx) => {
-        const contact = await ensureContact(trx, caller, nowMs);
-        const conversation = await findOrCreateOpenConversation(
-          trx,
-          { organizationId, chatbotId, contactId: contact.id, identity: caller.identity },
-          nowMs,
-        );
-        const stored = await insertMessage(
-          trx,
-          {
-            organizationId,
-            conversationId: conversation.id,
-            clientMessageId: input.clientMessageId,
-            author: 'visitor',
-            text,
-            identitySource: caller.identity,
-          },
-          nowMs,
-        );
-        if (!stored.duplicate) {
-          await touchConversation(
-            trx,
-            organizationId,
-            conversation.id,
-            { identity: caller.identity },
-            nowMs,
-          );
-        }
-        return { contact, conversation, stored };
+      const message = (conversationId: string): NewMessage => ({
+        organizationId,
+        conversationId,
+        clientMessageId: input.clientMessageId,
+        author: 'visitor',
+        text,
+        identitySource: caller.identity,
       });
+      const touch = { identity: caller.identity };
+      // Most messages go to an open conversation of a contact that is up to date: one read, then
+      // the message and its conversation's touch as one write (`storeMessage`).
+      const found = await findCallerConversation(db, caller);
+      let contact = found?.contact;
+      let conversation = found?.current ? found.conversation : undefined;
+      let stored: Awaited<ReturnType<typeof storeMessage>>;
+      if (contact !== undefined && conversation !== undefined) {
+        stored = await storeMessage(db, dialect, message(conversation.id), touch, nowMs);
+      } else {
+        // The first message, or new details: the contact's write comes first and holds its row
+        // until commit, so two messages at once can never open two conversations.
+        ({ contact, conversation, stored } = await db.transaction().execute(async (trx) => {
+          const contact = await upsertCallerContact(trx, caller, nowMs);
+          const open = await findOpenConversation(trx, organizationId, contact.id);
+          const conversation =
+            open ??
+            (await createConversation(
+              trx,
+              { organizationId, chatbotId, contactId: contact.id, identity: caller.identity },
+              nowMs,
+            ));
+          const write = open ? touch : null;
+          const stored = await storeMessage(trx, dialect, message(conversation.id), write, nowMs);
+          return { contact, conversation, stored };
+        }));
+      }
       if (stored.duplicate) return stored;
 
       await publishChatEvent(store, contact.id, { type: 'message', message: stored.message });
@@ -141,6 +144,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           contact,
           identity: caller.identity,
           text,
+          knowledgeVersion: caller.knowledgeVersion,
           ...replyIdentity(caller),
         });
       }

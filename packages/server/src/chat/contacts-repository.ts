@@ -10,7 +10,7 @@ export interface Contact {
   readonly email: string | null;
 }
 
-interface ContactKey {
+export interface ContactKey {
   readonly organizationId: string;
   readonly chatbotId: string;
 }
@@ -31,7 +31,7 @@ export function upsertVerifiedContact(
     name: key.name,
     email: key.email,
   };
-  return upsertContact(db, key, values, 'sub', { name: key.name, email: key.email }, now);
+  return upsertContact(db, key, values, 'sub', contactUpdate('verified', key), now);
 }
 
 /**
@@ -50,12 +50,33 @@ export function upsertVisitorContact(
     name: key.name,
     email: key.email,
   };
-  // What the visitor said last wins, but saying nothing keeps what was said before.
-  const update = {
-    ...(key.name ? { name: key.name } : {}),
-    ...(key.email ? { email: key.email } : {}),
+  return upsertContact(db, key, values, 'visitor_id', contactUpdate('visitor', key), now);
+}
+
+type ContactDetails = Pick<Contact, 'name' | 'email'>;
+
+/**
+ * What an upsert changes on a contact that exists: a verified contact's name and email follow
+ * the latest claims; for a visitor, what they said last wins, but saying nothing keeps what was
+ * said before.
+ */
+export function contactUpdate(
+  kind: Contact['kind'],
+  details: ContactDetails,
+): Partial<ContactDetails> {
+  if (kind === 'verified') return { name: details.name, email: details.email };
+  return {
+    ...(details.name ? { name: details.name } : {}),
+    ...(details.email ? { email: details.email } : {}),
   };
-  return upsertContact(db, key, values, 'visitor_id', update, now);
+}
+
+/** Whether `update` (see `contactUpdate`) would change nothing on `contact`: then it is not written. */
+export function contactHolds(contact: Contact, update: Partial<ContactDetails>): boolean {
+  return (
+    (update.name === undefined || update.name === contact.name) &&
+    (update.email === undefined || update.email === contact.email)
+  );
 }
 
 /** One statement: insert, or update on the bot's unique key, and return the row either way. */
@@ -88,6 +109,22 @@ async function upsertContact(
     )
     .returning(['id', 'kind', 'name', 'email'])
     .executeTakeFirstOrThrow();
+}
+
+/** The bot's contact with that `sub` or that browser, if it exists yet. */
+export function findContact(
+  db: Kysely<Database>,
+  key: ContactKey,
+  by: 'sub' | 'visitor_id',
+  value: string,
+): Promise<Contact | undefined> {
+  return db
+    .selectFrom('contacts')
+    .select(['id', 'kind', 'name', 'email'])
+    .where(inOrganization('contacts', key.organizationId))
+    .where('chatbot_id', '=', key.chatbotId)
+    .where(by, '=', value)
+    .executeTakeFirst();
 }
 
 /** The id of the bot's contact with that `sub` or that browser, if it exists yet. */

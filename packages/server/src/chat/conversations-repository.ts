@@ -7,6 +7,7 @@ import type {
 } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
 import { newId } from '../ids.js';
+import type { Contact, ContactKey } from './contacts-repository.js';
 
 export interface Conversation {
   readonly id: string;
@@ -21,7 +22,10 @@ function toConversation(row: Pick<Selectable<ConversationsTable>, (typeof COLUMN
   return { id: row.id, contactId: row.contact_id, status: row.status, identity: row.identity };
 }
 
-/** The contact's most recently active conversation that is not closed. */
+/**
+ * The contact's most recently active conversation that is not closed, read from
+ * `conversations_contact_org` (migration 007) in this order, whatever the organization's size.
+ */
 export async function findOpenConversation(
   db: Kysely<Database>,
   organizationId: string,
@@ -35,8 +39,60 @@ export async function findOpenConversation(
     .where('status', '!=', 'closed')
     .orderBy('last_activity_at', 'desc')
     .orderBy('id')
+    .limit(1)
     .executeTakeFirst();
   return row && toConversation(row);
+}
+
+/**
+ * The bot's contact with that `sub` or that browser, and its open conversation (as
+ * `findOpenConversation` picks it), in one query: what a widget message reads before it writes.
+ */
+export async function findContactWithOpenConversation(
+  db: Kysely<Database>,
+  key: ContactKey,
+  by: 'sub' | 'visitor_id',
+  value: string,
+): Promise<{ contact: Contact; conversation: Conversation | undefined } | undefined> {
+  const row = await db
+    .selectFrom('contacts')
+    .leftJoin('conversations as open', (join) =>
+      join.on((eb) =>
+        eb(
+          'open.id',
+          '=',
+          eb
+            .selectFrom('conversations')
+            .select('conversations.id')
+            .where(inOrganization('conversations', key.organizationId))
+            .whereRef('conversations.contact_id', '=', 'contacts.id')
+            .where('conversations.status', '!=', 'closed')
+            .orderBy('conversations.last_activity_at', 'desc')
+            .orderBy('conversations.id')
+            .limit(1),
+        ),
+      ),
+    )
+    .select([
+      'contacts.id',
+      'contacts.kind',
+      'contacts.name',
+      'contacts.email',
+      'open.id as conversation_id',
+      'open.status',
+      'open.identity',
+    ])
+    .where(inOrganization('contacts', key.organizationId))
+    .where('contacts.chatbot_id', '=', key.chatbotId)
+    .where(`contacts.${by}`, '=', value)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const contact: Contact = { id: row.id, kind: row.kind, name: row.name, email: row.email };
+  const conversation =
+    row.conversation_id !== null && row.status !== null && row.identity !== null
+      ? { id: row.conversation_id, contactId: row.id, status: row.status, identity: row.identity }
+      : undefined;
+  return { contact, conversation };
 }
 
 export async function createConversation(
@@ -64,22 +120,6 @@ export async function createConversation(
     })
     .execute();
   return conversation;
-}
-
-/**
- * The contact's open conversation, or a new one. Call it inside the transaction that upserted
- * the contact: on PostgreSQL that upsert holds the contact's row lock until commit, and SQLite
- * runs one transaction at a time, so two messages at once can never open two conversations.
- */
-export async function findOrCreateOpenConversation(
-  trx: Kysely<Database>,
-  values: { organizationId: string; chatbotId: string; contactId: string; identity: IdentityState },
-  now: number,
-): Promise<Conversation> {
-  return (
-    (await findOpenConversation(trx, values.organizationId, values.contactId)) ??
-    (await createConversation(trx, values, now))
-  );
 }
 
 export async function touchConversation(

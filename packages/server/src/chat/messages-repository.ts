@@ -1,7 +1,15 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, IdentityState, MessageAuthor, MessagesTable } from '../db/schema.js';
+import { type Kysely, type QueryCreator, type Selectable, sql } from 'kysely';
+import type { Dialect } from '../db/database.js';
+import type {
+  ConversationStatus,
+  Database,
+  IdentityState,
+  MessageAuthor,
+  MessagesTable,
+} from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
 import { newId } from '../ids.js';
+import { touchConversation } from './conversations-repository.js';
 
 /** A message as the widget and the dashboard see it (docs/widget-api.md). */
 export interface ChatMessage {
@@ -88,6 +96,83 @@ export async function insertMessage(
     .executeTakeFirst();
   if (inserted) return { message: toMessage(inserted), duplicate: false };
   // Lost a race with the same retry on another request: the other one stored it.
+  const stored = await findByClientId(
+    db,
+    message.organizationId,
+    message.conversationId,
+    message.clientMessageId ?? '',
+  );
+  if (!stored) throw new Error('message neither inserted nor found');
+  return { message: stored, duplicate: true };
+}
+
+/** What a message changes on its conversation besides its last activity. */
+export interface ConversationTouch {
+  readonly identity?: IdentityState;
+  readonly status?: ConversationStatus;
+}
+
+/**
+ * Stores a message and moves its conversation's `last_activity_at` (with `touch`'s changes) as
+ * one write: on PostgreSQL one statement, a data-modifying WITH, so one round trip and one
+ * commit; on SQLite one transaction (or the caller's). `touch` null: the conversation was just
+ * created with these values, and is not written again. A retried send (same conversation and
+ * client message id) returns the stored message instead and leaves the conversation alone.
+ */
+export async function storeMessage(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  message: NewMessage,
+  touch: ConversationTouch | null,
+  now: number,
+): Promise<{ message: ChatMessage; duplicate: boolean }> {
+  const values = {
+    id: message.id ?? newId('msg'),
+    organization_id: message.organizationId,
+    conversation_id: message.conversationId,
+    client_message_id: message.clientMessageId,
+    author: message.author,
+    text: message.text,
+    identity_source: message.identitySource,
+    created_at: now,
+  };
+  const insert = (trx: QueryCreator<Database>) =>
+    trx
+      .insertInto('messages')
+      .values(values)
+      .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
+      .returning(COLUMNS);
+
+  let inserted: Row | undefined;
+  if (touch === null) {
+    inserted = await insert(db).executeTakeFirst();
+  } else if (dialect === 'postgres') {
+    inserted = await db
+      .with('stored', (trx) => insert(trx))
+      // Not when the insert stored nothing: a retry leaves the conversation as it was.
+      .with('touched', (trx) =>
+        trx
+          .updateTable('conversations')
+          .set({ last_activity_at: now, ...touch })
+          .where(inOrganization('conversations', message.organizationId))
+          .where('id', '=', message.conversationId)
+          .where(sql<boolean>`exists (select 1 from stored)`)
+          .returning('conversations.id'),
+      )
+      .selectFrom('stored')
+      .selectAll()
+      .executeTakeFirst();
+  } else {
+    const write = async (trx: Kysely<Database>) => {
+      const row = await insert(trx).executeTakeFirst();
+      if (row !== undefined) {
+        await touchConversation(trx, message.organizationId, message.conversationId, touch, now);
+      }
+      return row;
+    };
+    inserted = db.isTransaction ? await write(db) : await db.transaction().execute(write);
+  }
+  if (inserted !== undefined) return { message: toMessage(inserted), duplicate: false };
   const stored = await findByClientId(
     db,
     message.organizationId,

@@ -1,15 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { Dialect } from '../db/database.js';
 import type { Database, IdentityState } from '../db/schema.js';
 import { newId } from '../ids.js';
 import type { Store } from '../store/store.js';
 import { publishChatEvent } from './chat-events.js';
 import { type Contact, setContactEmail } from './contacts-repository.js';
-import { type Conversation, touchConversation } from './conversations-repository.js';
+import type { Conversation } from './conversations-repository.js';
 import { publishInboxActivity } from './inbox-activity.js';
-import { listKnowledgeEntries } from './knowledge/knowledge-repository.js';
-import { searchKnowledge } from './knowledge/knowledge-search.js';
-import { insertMessage, listMessages } from './messages-repository.js';
+import { createKnowledgeIndexes } from './knowledge/knowledge-indexes.js';
+import { listMessages, storeMessage } from './messages-repository.js';
 import type { ReplyContext, Responder } from './responder/responder.js';
 
 export interface ReplyRequest {
@@ -22,6 +22,8 @@ export interface ReplyRequest {
   readonly verified?: ReplyContext['verified'];
   readonly selfReported?: ReplyContext['selfReported'];
   readonly text: string;
+  /** The bot's `knowledge_version` when the message arrived (`ChatCaller`). */
+  readonly knowledgeVersion: number;
   /** Handed to a human already: only the built-in responder's email acknowledgement runs. */
   readonly followUpOnly?: boolean;
 }
@@ -37,6 +39,7 @@ const HISTORY_FOR_CONTEXT = 20;
 
 export function createReplyService(deps: {
   db: Kysely<Database>;
+  dialect: Dialect;
   store: Store;
   responder: Responder;
   /** Answers follow-up emails in conversations a human has (the built-in responder). */
@@ -44,8 +47,9 @@ export function createReplyService(deps: {
   now: () => number;
   log: FastifyBaseLogger;
 }): ReplyService {
-  const { db, store, now, log } = deps;
+  const { db, dialect, store, now, log } = deps;
   const inFlight = new Set<Promise<void>>();
+  const knowledgeIndexes = createKnowledgeIndexes(db);
 
   async function run(request: ReplyRequest): Promise<void> {
     const { organizationId, chatbotId, conversation, contact } = request;
@@ -53,9 +57,15 @@ export function createReplyService(deps: {
       publishChatEvent(store, contact.id, event).catch(() => {});
     await publish({ type: 'typing', author: 'bot', typing: true });
     try {
-      const [history, entries] = await Promise.all([
-        listMessages(db, organizationId, conversation.id, { limit: HISTORY_FOR_CONTEXT }),
-        listKnowledgeEntries(db, organizationId, chatbotId),
+      const responder = request.followUpOnly ? deps.followUpResponder : deps.responder;
+      const [history, knowledge] = await Promise.all([
+        responder.needsHistory === false
+          ? []
+          : listMessages(db, organizationId, conversation.id, { limit: HISTORY_FOR_CONTEXT }),
+        knowledgeIndexes.search(
+          { organizationId, chatbotId, knowledgeVersion: request.knowledgeVersion },
+          request.text,
+        ),
       ]);
       const replyId = newId('msg');
       const context: ReplyContext = {
@@ -65,17 +75,18 @@ export function createReplyService(deps: {
         ...(request.selfReported ? { selfReported: request.selfReported } : {}),
         history: history.map((message) => ({ author: message.author, text: message.text })),
         text: request.text,
-        knowledge: searchKnowledge(entries, request.text),
+        knowledge,
         ...(contact.kind === 'visitor' && contact.email && request.identity === 'anonymous'
           ? { followUpEmail: contact.email }
           : {}),
       };
-      const responder = request.followUpOnly ? deps.followUpResponder : deps.responder;
       const reply = await responder.reply(context, {
         delta: (text) => void publish({ type: 'delta', replyId, text }),
       });
-      const { message } = await insertMessage(
+      const handedOver = reply.handoff && !request.followUpOnly;
+      const { message } = await storeMessage(
         db,
+        dialect,
         {
           id: replyId,
           organizationId,
@@ -85,13 +96,6 @@ export function createReplyService(deps: {
           text: reply.text,
           identitySource: request.identity,
         },
-        now(),
-      );
-      const handedOver = reply.handoff && !request.followUpOnly;
-      await touchConversation(
-        db,
-        organizationId,
-        conversation.id,
         handedOver ? { status: 'human' } : {},
         now(),
       );

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type LogConfig, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { makeExistingFilePrivate, makePrivateDir, makePrivateFile } from './data-dir.js';
 import { createPostgresPool } from './postgres-pool.js';
 import type { Database } from './schema.js';
+import { cacheStatements } from './statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -17,8 +18,19 @@ export interface DatabaseHandle {
    * process, the command line) commits. Undefined on PostgreSQL.
    */
   readonly dataVersion?: () => number;
+  /** SQLite: how many statements were compiled; the rest came from the statement cache. */
+  readonly statementsPrepared?: () => number;
   destroy(): Promise<void>;
 }
+
+export interface DatabaseOptions {
+  /** Kysely's query log (tests count a request's statements with it). */
+  readonly log?: LogConfig;
+  /** SQLite: how often `PRAGMA optimize` runs after the one at open; 0: never. */
+  readonly optimizeEveryMs?: number;
+}
+
+const HOUR_MS = 3600_000;
 
 // `bigint` columns hold epoch milliseconds and counters, all far below 2^53: read them as numbers.
 const PG_INT8 = 20;
@@ -35,10 +47,14 @@ const pgTypes = {
  *
  * docs/contract.md §10: the SQLite file, its folder and SQLite's side files are its owner's alone.
  */
-export function openDatabase(url: string): DatabaseHandle {
+export function openDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
+  const { log, optimizeEveryMs = HOUR_MS } = options;
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = createPostgresPool({ connectionString: url, types: pgTypes, max: 10 });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool }),
+      ...(log && { log }),
+    });
     return { db, dialect: 'postgres', destroy: () => db.destroy() };
   }
   const file = url.slice('sqlite:'.length);
@@ -48,13 +64,37 @@ export function openDatabase(url: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const statements = cacheStatements(sqlite);
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: statements }),
+    ...(log && { log }),
+  });
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  // SQLite plans without statistics until something runs ANALYZE; `PRAGMA optimize` runs it on
+  // the tables whose size moved enough to matter, with a bounded sample (sqlite.org/pragma.html
+  // #pragma_optimize: 0x10002 at open, then plain, periodically). The indexes do not need it
+  // (migration 007); it keeps the rest of the plans honest. Through Kysely, so it waits its turn
+  // on the one connection instead of landing inside a transaction under way.
+  const optimize = (pragma: string) =>
+    void sql
+      .raw(pragma)
+      .execute(db)
+      .catch(() => {});
+  optimize('PRAGMA optimize=0x10002');
+  const timer =
+    optimizeEveryMs > 0
+      ? setInterval(() => optimize('PRAGMA optimize'), optimizeEveryMs)
+      : undefined;
+  timer?.unref();
   return {
     db,
     dialect: 'sqlite',
     dataVersion: () => Number(dataVersion.get()),
-    destroy: () => db.destroy(),
+    statementsPrepared: statements.prepared,
+    destroy: () => {
+      clearInterval(timer);
+      return db.destroy();
+    },
   };
 }
 

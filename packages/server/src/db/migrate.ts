@@ -5,6 +5,7 @@ import * as adminSessions from './migrations/003-admin-sessions.js';
 import * as inbox from './migrations/004-inbox.js';
 import * as widgetSecurity from './migrations/005-widget-security.js';
 import * as inboxSummary from './migrations/006-inbox-summary.js';
+import * as chatSpeed from './migrations/007-chat-speed.js';
 
 export interface MigrationContext {
   readonly dialect: 'sqlite' | 'postgres';
@@ -23,6 +24,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, HilalMigration]> = [
   ['004-inbox', inbox],
   ['005-widget-security', widgetSecurity],
   ['006-inbox-summary', inboxSummary],
+  ['007-chat-speed', chatSpeed],
 ];
 
 /** Applies every pending migration; returns the names applied by this call, in order. */

@@ -48,6 +48,8 @@ export interface ChatbotsTable {
   /** JSON: appearance and widget settings (see `bots/bot-settings.ts`). */
   settings: string;
   created_at: Millis;
+  /** Moves whenever the bot's knowledge entries change (migration 007): instances rebuild their search index. */
+  knowledge_version: ColumnType<number, number | undefined, number>;
 }
 
 /** docs/contract.md §3: `pending` until saved, then `active`; the one before becomes `retired`. */

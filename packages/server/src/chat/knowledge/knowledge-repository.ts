@@ -64,6 +64,7 @@ export async function addKnowledgeEntry(
     )
     .executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return undefined;
+  await knowledgeChanged(db, entry.organizationId, entry.chatbotId);
   return { id, title: entry.title, body: entry.body };
 }
 
@@ -74,13 +75,16 @@ export async function updateKnowledgeEntry(
   change: { title?: string; body?: string },
 ): Promise<KnowledgeEntryRow | undefined> {
   if (change.title !== undefined || change.body !== undefined) {
-    await db
+    const result = await db
       .updateTable('knowledge_entries')
       .set(change)
       .where(inOrganization('knowledge_entries', ids.organizationId))
       .where('chatbot_id', '=', ids.chatbotId)
       .where('id', '=', ids.entryId)
-      .execute();
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) > 0) {
+      await knowledgeChanged(db, ids.organizationId, ids.chatbotId);
+    }
   }
   return db
     .selectFrom('knowledge_entries')
@@ -102,5 +106,25 @@ export async function deleteKnowledgeEntry(
     .where('chatbot_id', '=', ids.chatbotId)
     .where('id', '=', ids.entryId)
     .executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+  const deleted = Number(result.numDeletedRows) > 0;
+  if (deleted) await knowledgeChanged(db, ids.organizationId, ids.chatbotId);
+  return deleted;
+}
+
+/**
+ * Moves the bot's `knowledge_version`, after the entries changed: an instance that reads the new
+ * version rebuilds its index from entries at least that new (`knowledge-indexes.ts`), and one
+ * that built from the new entries under the old version rebuilds once more, which is only waste.
+ */
+async function knowledgeChanged(
+  db: Kysely<Database>,
+  organizationId: string,
+  chatbotId: string,
+): Promise<void> {
+  await db
+    .updateTable('chatbots')
+    .set((eb) => ({ knowledge_version: eb('knowledge_version', '+', 1) }))
+    .where(inOrganization('chatbots', organizationId))
+    .where('id', '=', chatbotId)
+    .execute();
 }

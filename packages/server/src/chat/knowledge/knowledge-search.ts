@@ -28,6 +28,39 @@ interface IndexedEntry {
   readonly fields: ReadonlyArray<{ readonly counts: Map<string, number>; readonly length: number }>;
 }
 
+/** A bot's entries, tokenized once: what a search needs besides the query (`buildKnowledgeIndex`). */
+export interface KnowledgeIndex {
+  readonly entries: readonly IndexedEntry[];
+  readonly averageLength: readonly number[];
+  /** How many entries hold each term, in any field. */
+  readonly containing: ReadonlyMap<string, number>;
+}
+
+/**
+ * Tokenizes a bot's entries for `searchKnowledgeIndex`. The work grows with the knowledge base
+ * and not with the query, so a bot's index is built once and kept until its entries change
+ * (`knowledge-indexes.ts`).
+ */
+export function buildKnowledgeIndex(entries: readonly KnowledgeEntry[]): KnowledgeIndex {
+  const indexed: IndexedEntry[] = entries.map((entry) => ({
+    entry,
+    fields: FIELDS.map(({ name }) => {
+      const tokens = tokenize(entry[name]);
+      return { counts: countTerms(tokens), length: tokens.length };
+    }),
+  }));
+  const averageLength = FIELDS.map(
+    (_, f) =>
+      indexed.reduce((sum, doc) => sum + (doc.fields[f]?.length ?? 0), 0) / indexed.length || 1,
+  );
+  const containing = new Map<string, number>();
+  for (const doc of indexed) {
+    const terms = new Set(doc.fields.flatMap((field) => [...field.counts.keys()]));
+    for (const term of terms) containing.set(term, (containing.get(term) ?? 0) + 1);
+  }
+  return { entries: indexed, averageLength, containing };
+}
+
 /**
  * Full-text search over a bot's knowledge entries: best first, at most `limit`, each scoring at
  * least `minScore`; `[]` when nothing matches. A pure function of its arguments, so it ranks the
@@ -42,29 +75,26 @@ export function searchKnowledge(
   query: string,
   options: KnowledgeSearchOptions = {},
 ): KnowledgeEntry[] {
+  return searchKnowledgeIndex(buildKnowledgeIndex(entries), query, options);
+}
+
+/** `searchKnowledge` over entries tokenized ahead (`buildKnowledgeIndex`); the same ranking. */
+export function searchKnowledgeIndex(
+  index: KnowledgeIndex,
+  query: string,
+  options: KnowledgeSearchOptions = {},
+): KnowledgeEntry[] {
   const { limit = 3, minScore = 0.15 } = options;
   const terms = [...new Set(tokenize(query))];
-  if (terms.length === 0 || entries.length === 0 || limit <= 0) return [];
-
-  const indexed: IndexedEntry[] = entries.map((entry) => ({
-    entry,
-    fields: FIELDS.map(({ name }) => {
-      const tokens = tokenize(entry[name]);
-      return { counts: countTerms(tokens), length: tokens.length };
-    }),
-  }));
-  const averageLength = FIELDS.map(
-    (_, f) =>
-      indexed.reduce((sum, doc) => sum + (doc.fields[f]?.length ?? 0), 0) / indexed.length || 1,
-  );
+  const { entries: indexed, averageLength, containing } = index;
+  if (terms.length === 0 || indexed.length === 0 || limit <= 0) return [];
   const idf = new Map(
     terms.map((term) => {
-      const containing = indexed.filter((doc) => doc.fields.some((f) => f.counts.has(term))).length;
+      const n = containing.get(term) ?? 0;
       // Lucene's variant: never negative, so a term in every entry still counts a little.
-      return [term, Math.log(1 + (indexed.length - containing + 0.5) / (containing + 0.5))];
+      return [term, Math.log(1 + (indexed.length - n + 0.5) / (n + 0.5))];
     }),
   );
-
   const scored = indexed.map((doc, position) => {
     let score = 0;
     for (const term of terms) {

@@ -35,6 +35,7 @@ const SAY = {
  */
 export function createBuiltinResponder(): Responder {
   return {
+    needsHistory: false,
     async reply(context: ReplyContext, sink: ReplySink): Promise<Reply> {
       const { text, handoff, capturedEmail } = compose(context);
       sink.delta(text);

@@ -35,5 +35,10 @@ export interface Reply {
 }
 
 export interface Responder {
+  /**
+   * False when `reply` never reads `context.history` (the built-in responder): the conversation
+   * is then not read for it. Absent means it is read.
+   */
+  readonly needsHistory?: boolean;
   reply(context: ReplyContext, sink: ReplySink, signal?: AbortSignal): Promise<Reply>;
 }
