@@ -2,6 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { SignedInBrowser } from '../identity/identity-service.js';
 import type { ChatCaller } from './chat-auth.js';
+
+/** What decides the contact a caller speaks as: its session and the server's identity state. */
+export type ContactCaller = Pick<ChatCaller, 'session' | 'identity'>;
+
 import {
   type Contact,
   type ContactKey,
@@ -23,7 +27,7 @@ import {
  * `sub`, on any device; everyone else is this browser's contact. A verified session past its
  * `exp` or its secret is this browser again, so it no longer sees the verified history.
  */
-function callerContact(caller: ChatCaller): {
+function callerContact(caller: ContactCaller): {
   key: ContactKey;
   kind: Contact['kind'];
   by: 'sub' | 'visitor_id';
@@ -58,7 +62,7 @@ function callerContact(caller: ChatCaller): {
 /** The id of the contact a caller speaks as (see `ensureContact`), without creating it. */
 export function findCallerContactId(
   db: Kysely<Database>,
-  caller: ChatCaller,
+  caller: ContactCaller,
 ): Promise<string | undefined> {
   const { key, by, value } = callerContact(caller);
   return findContactId(db, key, by, value);
@@ -71,7 +75,7 @@ export function findCallerContactId(
  */
 export async function findCallerConversation(
   db: Kysely<Database>,
-  caller: ChatCaller,
+  caller: ContactCaller,
 ): Promise<
   { contact: Contact; conversation: Conversation | undefined; current: boolean } | undefined
 > {
@@ -88,7 +92,7 @@ export async function findCallerConversation(
  */
 export async function ensureContact(
   db: Kysely<Database>,
-  caller: ChatCaller,
+  caller: ContactCaller,
   now: number,
 ): Promise<Contact> {
   const wanted = callerContact(caller);
@@ -105,7 +109,7 @@ export async function ensureContact(
  */
 export function upsertCallerContact(
   db: Kysely<Database>,
-  caller: ChatCaller,
+  caller: ContactCaller,
   now: number,
 ): Promise<Contact> {
   const { key, kind, value, name, email } = callerContact(caller);

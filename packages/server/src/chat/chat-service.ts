@@ -38,7 +38,7 @@ export interface ChatHistory {
 
 export interface ChatService {
   /** The newest conversation this caller may see (verified: any device; else this browser). */
-  history(caller: ChatCaller): Promise<ChatHistory>;
+  history(caller: Omit<ChatCaller, 'knowledgeVersion'>): Promise<ChatHistory>;
   /**
    * Stores a visitor's message once, publishes it, and starts the bot's reply.
    *

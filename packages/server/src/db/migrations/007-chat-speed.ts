@@ -9,15 +9,15 @@ import type { MigrationContext } from '../migrate.js';
  *   orders by activity. Against `(contact_id, last_activity_at)`, SQLite without statistics
  *   preferred the inbox's `(organization_id, last_activity_at, id)`, which serves the order, and
  *   walked all of the organization's conversations. This index has both columns as its equality
- *   prefix and then the query's exact order, so it wins with statistics or without. It replaces
- *   `conversations_contact`, so a touch still rewrites one contact index, not two.
+ *   prefix and then the query's exact order, so it wins with statistics or without.
+ *   `conversations_contact` stays: narrower, it is what PostgreSQL joins the inbox's search
+ *   results through (test/inbox-plan.test.ts).
  * - `chatbots.knowledge_version` moves whenever a bot's knowledge entries change, so every
  *   instance can keep the bot's search index and rebuild it only then (the chat API reads the
  *   bot's row on each request anyway).
  */
 // biome-ignore lint/suspicious/noExplicitAny: a migration describes the schema as it was then, not today's types (Kysely's advice).
 export async function up(db: Kysely<any>, _context: MigrationContext): Promise<void> {
-  await db.schema.dropIndex('conversations_contact').execute();
   await db.schema
     .createIndex('conversations_contact_org')
     .on('conversations')
