@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { decodeCanonicalBase64url } from './base64url.js';
+import { isCanonicalBase64url } from './base64url.js';
 import { failure, type VerifyFailure } from './verify-reasons.js';
 
 export const MAX_TOKEN_LENGTH = 8 * 1024;
@@ -57,30 +57,35 @@ export function verifyWidgetToken(
   // Rule 2
   if (token.length === 0) return failure('empty');
   if (token.length > MAX_TOKEN_LENGTH) return failure('too_long');
-  const segments = token.split('.');
-  if (segments.length !== 3) return failure('segments');
-  const [headerText = '', payloadText = '', signatureText = ''] = segments;
-  const headerBytes = decodeCanonicalBase64url(headerText);
-  const payloadBytes = decodeCanonicalBase64url(payloadText);
-  const signature = decodeCanonicalBase64url(signatureText);
-  if (headerBytes === undefined || payloadBytes === undefined || signature === undefined) {
+  const firstDot = token.indexOf('.');
+  const secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
+  if (secondDot < 0 || token.includes('.', secondDot + 1)) return failure('segments');
+  const headerText = token.slice(0, firstDot);
+  const payloadText = token.slice(firstDot + 1, secondDot);
+  const signatureText = token.slice(secondDot + 1);
+  const header = headerVerdict(headerText);
+  if (
+    header === 'base64url' ||
+    !isCanonicalBase64url(payloadText) ||
+    !isCanonicalBase64url(signatureText)
+  ) {
     return failure('base64url');
   }
-  const header = parseJsonObject(headerBytes);
-  if (header === undefined) return failure('header_json');
-  const payload = parseJsonObject(payloadBytes);
+  if (header === 'header_json') return failure('header_json');
+  const payload = parseJsonObject(Buffer.from(payloadText, 'base64url'));
   if (payload === undefined) return failure('payload_json');
-  if (Object.hasOwn(header, 'crit')) return failure('crit');
-  if (typeof header.alg !== 'string') return failure('alg_missing');
-
-  // Rule 3: the algorithm is refused before the key is used, so `none`, RS256 with a public
-  // key passed off as an HMAC secret, and the like never reach the HMAC.
-  if (header.alg !== 'HS256') return failure('alg_not_allowed');
+  // Rule 3 (`crit`, the algorithm): refused before the key is used, so `none`, RS256 with a
+  // public key passed off as an HMAC secret, and the like never reach the HMAC.
+  if (header !== 'acceptable') return failure(header);
   const expected = createHmac('sha256', key)
-    .update(`${headerText}.${payloadText}`, 'ascii')
-    .digest();
-  // The signature's length is public (it is in the token), so comparing it first leaks nothing.
-  if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
+    .update(token.slice(0, secondDot), 'latin1')
+    .digest('base64url');
+  // Both are canonical base64url, so equal texts mean equal bytes. The signature's length is
+  // public (it is in the token), so comparing it first leaks nothing.
+  if (
+    signatureText.length !== expected.length ||
+    !timingSafeEqual(Buffer.from(signatureText, 'latin1'), Buffer.from(expected, 'latin1'))
+  ) {
     return failure('signature_mismatch');
   }
 
@@ -111,6 +116,37 @@ export function verifyWidgetToken(
   if (name !== undefined) claims.name = name;
   if (email !== undefined) claims.email = email;
   return { verified: true, claims, expiresAt: exp, longLived: exp > nowS + LONG_LIVED_S };
+}
+
+type HeaderVerdict =
+  | 'acceptable'
+  | 'base64url'
+  | 'header_json'
+  | 'crit'
+  | 'alg_missing'
+  | 'alg_not_allowed';
+
+// Every token of a bot's site carries the same header, so its verdict is worked out once. The
+// map is bounded: headers sent to fill it only cost their own decoding again.
+const headerVerdicts = new Map<string, HeaderVerdict>();
+const HEADER_VERDICTS_KEPT = 64;
+
+function headerVerdict(headerText: string): HeaderVerdict {
+  const known = headerVerdicts.get(headerText);
+  if (known !== undefined) return known;
+  const verdict = judgeHeader(headerText);
+  if (headerVerdicts.size >= HEADER_VERDICTS_KEPT) headerVerdicts.clear();
+  headerVerdicts.set(headerText, verdict);
+  return verdict;
+}
+
+function judgeHeader(headerText: string): HeaderVerdict {
+  if (!isCanonicalBase64url(headerText)) return 'base64url';
+  const header = parseJsonObject(Buffer.from(headerText, 'base64url'));
+  if (header === undefined) return 'header_json';
+  if (Object.hasOwn(header, 'crit')) return 'crit';
+  if (typeof header.alg !== 'string') return 'alg_missing';
+  return header.alg === 'HS256' ? 'acceptable' : 'alg_not_allowed';
 }
 
 function parseJsonObject(bytes: Buffer): Record<string, unknown> | undefined {
