@@ -2,8 +2,10 @@
 // Chatbots) is the code that was tested: the signing examples run, as the dashboard shows them,
 // with a real secret, and the tokens they make verify through POST /api/widget/verify-jwt for the
 // ids the snippets carry. Node.js (jsonwebtoken) and Python (PyJWT, Debian's python3-jwt) run
-// everywhere the suite runs; PHP, Ruby and Go run only where their binary and JWT library are
-// installed, and are skipped otherwise (they are not in this repository's CI image).
+// everywhere the suite runs. Ruby (Debian's ruby-jwt), Go (Debian's golang-jwt v4, offline) and PHP
+// (Debian's php) need tools that .ci/run installs: in CI they fail without them, on a laptop
+// without them they skip. Debian does not package firebase/php-jwt, so the PHP example runs against
+// a stand-in for the one call it makes unless HILAL_TEST_PHP_AUTOLOAD names the real library.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,12 +35,18 @@ function example(language: SigningLanguage): SigningExample {
 }
 
 /** Runs `file` with `args` and the secret in HILAL_WIDGET_SECRET; resolves with its stdout. */
-function run(file: string, args: string[], secret: string, cwd = REPOSITORY): Promise<string> {
+function run(
+  file: string,
+  args: string[],
+  secret: string,
+  cwd = REPOSITORY,
+  env: Record<string, string> = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       file,
       args,
-      { cwd, env: { ...process.env, HILAL_WIDGET_SECRET: secret }, timeout: 60_000 },
+      { cwd, env: { ...process.env, ...env, HILAL_WIDGET_SECRET: secret }, timeout: 120_000 },
       (error, stdout, stderr) =>
         error ? reject(new Error(`${file} failed: ${stderr || error.message}`)) : resolve(stdout),
     );
@@ -52,15 +60,50 @@ function works(command: string, args: string[], cwd?: string): boolean {
   return spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 60_000 }).status === 0;
 }
 
+/** A real firebase/php-jwt autoloader (vendor/autoload.php), if the developer has one. */
 const PHP_AUTOLOAD = process.env.HILAL_TEST_PHP_AUTOLOAD ?? '';
-const HAS_PHP =
-  PHP_AUTOLOAD !== '' &&
-  works('php', [
-    '-r',
-    `require '${PHP_AUTOLOAD}'; exit(class_exists('Firebase\\\\JWT\\\\JWT') ? 0 : 1);`,
-  ]);
+const HAS_PHP = works('php', ['-v']);
+/**
+ * A STAND-IN for firebase/php-jwt, which Debian does not package: only the one call the example
+ * makes, `JWT::encode(array $payload, string $key, string $alg)`, for HS256 only, built as the
+ * library documents it (header {"typ":"JWT","alg":"HS256"}, JSON segments in base64url without
+ * padding, HMAC-SHA256 over "header.payload"). With it the test still checks that the shown PHP
+ * parses and runs, and that its claims and key are right; the library itself is tested only when
+ * HILAL_TEST_PHP_AUTOLOAD is set.
+ */
+const PHP_JWT_STAND_IN = `<?php
+namespace Firebase\\JWT;
+
+final class JWT
+{
+    public static function encode(array $payload, string $key, string $alg): string
+    {
+        if ($alg !== 'HS256') {
+            throw new \\DomainException('the stand-in signs HS256 only');
+        }
+        if ($key === '') {
+            throw new \\InvalidArgumentException('empty key');
+        }
+        $segments = [
+            self::base64url(json_encode(['typ' => 'JWT', 'alg' => $alg], JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR)),
+            self::base64url(json_encode($payload, JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR)),
+        ];
+        $segments[] = self::base64url(hash_hmac('sha256', implode('.', $segments), $key, true));
+        return implode('.', $segments);
+    }
+
+    private static function base64url(string $bytes): string
+    {
+        return rtrim(strtr(base64_encode($bytes), '+/', '-_'), '=');
+    }
+}
+`;
 const HAS_RUBY = works('ruby', ['-e', "require 'jwt'"]);
-const HAS_GO = works('go', ['version']);
+/** Debian's golang-github-golang-jwt-jwt-dev: golang-jwt v4's source, used offline. */
+const GO_JWT_SOURCE = '/usr/share/gocode/src/github.com/golang-jwt/jwt';
+const HAS_GO = works('go', ['version']) && fs.existsSync(path.join(GO_JWT_SOURCE, 'go.mod'));
+/** Go's build cache and module directory, kept between runs (as root in CI, $HOME may not fit). */
+const GO_CACHE = path.join(os.tmpdir(), 'hilal-test-go');
 
 describe('the Install tab’s snippets (docs/contract.md §7), run and verified', () => {
   let t: TestApp;
@@ -155,18 +198,28 @@ describe('the Install tab’s snippets (docs/contract.md §7), run and verified'
     await assertVerifies(await run(PYTHON, ['-c', program], secret));
   });
 
-  it('PHP: the firebase/php-jwt example makes a token that verifies (skipped without php and HILAL_TEST_PHP_AUTOLOAD)', {
-    skip: HAS_PHP ? false : 'no php with firebase/php-jwt here',
+  // .ci/run installs Debian's php-cli, so in CI this one runs (and fails if it cannot).
+  it(`PHP: the firebase/php-jwt example makes a token that verifies (${PHP_AUTOLOAD ? `firebase/php-jwt from HILAL_TEST_PHP_AUTOLOAD` : 'a stand-in for JWT::encode, not the library: set HILAL_TEST_PHP_AUTOLOAD for the real one'}; skipped on a laptop without php)`, {
+    skip: HAS_PHP || IN_CI ? false : 'no php here',
   }, async () => {
-    const program = [
-      `require '${PHP_AUTOLOAD}';`,
-      example('php').code.replace(/^use [^\n]*\n/, ''),
-      'echo $token;',
-    ]
-      .join('\n')
-      .replace('$token = JWT::', '$token = Firebase\\JWT\\JWT::');
-    const withUser = `$user = (object) json_decode('${JSON.stringify(USER)}', true);\n${program}`;
-    await assertVerifies(await run('php', ['-r', withUser], secret));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hilal-php-'));
+    try {
+      let library = PHP_AUTOLOAD;
+      if (!library) {
+        library = path.join(dir, 'jwt-stand-in.php');
+        fs.writeFileSync(library, PHP_JWT_STAND_IN);
+      }
+      // The example as shown, `use` line included, after the library and the user it signs for.
+      const program = [
+        `require '${library}';`,
+        `$user = (object) json_decode('${JSON.stringify(USER)}', true);`,
+        example('php').code,
+        'echo $token;',
+      ].join('\n');
+      await assertVerifies(await run('php', ['-r', program], secret));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // .ci/run installs Debian's ruby-jwt, so in CI this one runs (and fails if it cannot).
@@ -183,17 +236,39 @@ describe('the Install tab’s snippets (docs/contract.md §7), run and verified'
     await assertVerifies(await run('ruby', ['-e', program], secret));
   });
 
-  it('Go: the golang-jwt example makes a token that verifies (skipped without go; fetches golang-jwt)', {
-    skip: HAS_GO ? false : 'no go here',
+  // .ci/run installs Debian's golang-go and golang-jwt v4, so in CI this one runs, offline.
+  it('Go: the golang-jwt example makes a token that verifies (Debian’s golang-jwt v4, offline; skipped on a laptop without them)', {
+    skip: HAS_GO || IN_CI ? false : `no go with ${GO_JWT_SOURCE} here`,
   }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hilal-go-'));
     try {
-      fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/hilal\n\ngo 1.21\n');
+      // The import path the example shows, resolved to Debian's source: nothing is downloaded.
+      fs.writeFileSync(
+        path.join(dir, 'go.mod'),
+        [
+          'module example.com/hilal',
+          '',
+          'go 1.19',
+          '',
+          'require github.com/golang-jwt/jwt/v4 v4.4.3',
+          '',
+          `replace github.com/golang-jwt/jwt/v4 => ${GO_JWT_SOURCE}`,
+          '',
+        ].join('\n'),
+      );
       const code = example('go').code.replace('import (', 'import (\n\t"fmt"');
       const main = `func main() {\n\ttoken, err := hilalToken(${JSON.stringify(USER.id)}, ${JSON.stringify(USER.name)}, ${JSON.stringify(USER.email)})\n\tif err != nil {\n\t\tpanic(err)\n\t}\n\tfmt.Print(token)\n}\n`;
       fs.writeFileSync(path.join(dir, 'main.go'), `package main\n\n${code}\n\n${main}`);
-      await run('go', ['mod', 'tidy'], secret, dir);
-      await assertVerifies(await run('go', ['run', '.'], secret, dir));
+      const env = {
+        GOPROXY: 'off',
+        GOFLAGS: '-mod=mod',
+        GOSUMDB: 'off',
+        GOTOOLCHAIN: 'local',
+        GOWORK: 'off',
+        GOCACHE: path.join(GO_CACHE, 'cache'),
+        GOPATH: path.join(GO_CACHE, 'path'),
+      };
+      await assertVerifies(await run('go', ['run', '.'], secret, dir, env));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
