@@ -7,6 +7,7 @@ import { makeExistingFilePrivate, makePrivateDir, makePrivateFile } from './data
 import { createPostgresPool } from './postgres-pool.js';
 import type { Database } from './schema.js';
 import { cacheStatements } from './statement-cache.js';
+import { checkpointInBackground, type WalCheckpoints } from './wal-checkpoints.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -20,6 +21,8 @@ export interface DatabaseHandle {
   readonly dataVersion?: () => number;
   /** SQLite: how many statements were compiled; the rest came from the statement cache. */
   readonly statementsPrepared?: () => number;
+  /** SQLite on a file: the background thread's checkpoints (see `wal-checkpoints.ts`). */
+  readonly walCheckpoints?: WalCheckpoints;
   destroy(): Promise<void>;
 }
 
@@ -28,9 +31,12 @@ export interface DatabaseOptions {
   readonly log?: LogConfig;
   /** SQLite: how often `PRAGMA optimize` runs after the one at open; 0: never. */
   readonly optimizeEveryMs?: number;
+  /** SQLite: how often the background thread checkpoints the write-ahead log. */
+  readonly checkpointEveryMs?: number;
 }
 
 const HOUR_MS = 3600_000;
+const CHECKPOINT_EVERY_MS = 1000;
 
 // `bigint` columns hold epoch milliseconds and counters, all far below 2^53: read them as numbers.
 const PG_INT8 = 20;
@@ -48,7 +54,7 @@ const pgTypes = {
  * docs/contract.md §10: the SQLite file, its folder and SQLite's side files are its owner's alone.
  */
 export function openDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
-  const { log, optimizeEveryMs = HOUR_MS } = options;
+  const { log, optimizeEveryMs = HOUR_MS, checkpointEveryMs = CHECKPOINT_EVERY_MS } = options;
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = createPostgresPool({ connectionString: url, types: pgTypes, max: 10 });
     const db = new Kysely<Database>({
@@ -64,6 +70,8 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  const walCheckpoints =
+    file === ':memory:' ? undefined : checkpointInBackground(sqlite, file, checkpointEveryMs);
   const statements = cacheStatements(sqlite);
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: statements }),
@@ -91,9 +99,11 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     dialect: 'sqlite',
     dataVersion: () => Number(dataVersion.get()),
     statementsPrepared: statements.prepared,
-    destroy: () => {
+    ...(walCheckpoints && { walCheckpoints }),
+    destroy: async () => {
       clearInterval(timer);
-      return db.destroy();
+      await walCheckpoints?.stop();
+      await db.destroy();
     },
   };
 }
