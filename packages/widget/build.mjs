@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { minify } from 'terser';
 import { precompress } from '../../scripts/precompress.mjs';
 
 const BUDGET_GZIP_BYTES = 20 * 1024;
@@ -104,6 +105,19 @@ await build({
   mangleProps: new RegExp(`^(?:${INTERNAL_NAMES.join('|')})$`),
   logLevel: 'warning',
 });
+
+// esbuild bundles and minifies fast; terser's compressor, over its output, finds another 3% of
+// brotli bytes (inlined single-use functions, merged conditions) that esbuild leaves.
+const bundled = fs.readFileSync(outfile, 'utf8');
+const squeezed = await minify(bundled, {
+  ecma: 2020,
+  compress: { passes: 2 },
+  mangle: true,
+  // ASCII only, as esbuild writes it: a page that loads the file without a charset reads it right.
+  format: { comments: false, ascii_only: true },
+});
+if (squeezed.code === undefined) throw new Error('terser gave no output');
+fs.writeFileSync(outfile, squeezed.code);
 
 typescript('-p', path.join(here, 'tsconfig.test.json'));
 

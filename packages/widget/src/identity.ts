@@ -60,8 +60,8 @@ export class Identity {
   #waiters: Array<(session: string) => void> = [];
   readonly #lifetime: TokenLifetime;
   #ending: Promise<void> | undefined;
-  #lastEnding = Number.NEGATIVE_INFINITY;
-  #reverifiedAt = Number.NEGATIVE_INFINITY;
+  #lastEnding = -Infinity;
+  #reverifiedAt = -Infinity;
   #warned = false;
   /** The session the widget last loaded a conversation for. */
   #announced: string | null = null;

@@ -119,7 +119,7 @@ export class MessageList {
   items(): ViewMessage[] {
     return [...this.#items.values()].sort(
       (a, b) =>
-        (a.seq ?? Number.POSITIVE_INFINITY) - (b.seq ?? Number.POSITIVE_INFINITY) ||
+        (a.seq ?? Infinity) - (b.seq ?? Infinity) ||
         a.createdAt - b.createdAt,
     );
   }
