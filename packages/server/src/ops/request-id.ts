@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIPv4 } from 'node:net';
+import { flatString } from '../flat-string.js';
 
 /** What an incoming `X-Request-Id` may look like: no spaces, quotes or control characters. */
 const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
@@ -25,7 +26,8 @@ export function requestIdFactory(
     ) {
       return offered;
     }
-    return randomUUID();
+    // Held by the request, its logger and its headers for as long as it lasts: a stream's hour.
+    return flatString(randomUUID());
   };
 }
 
