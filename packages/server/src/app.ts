@@ -95,6 +95,9 @@ export async function buildApp(
     clientErrorHandler,
   });
 
+  // First, before any route: a plugin keeps the error handler in force when it is registered,
+  // and the probes' routes (installOperations) must answer errors in the documented shape too.
+  installErrorHandler(app);
   await installOperations(app, {
     db,
     store: services.store,
@@ -105,7 +108,6 @@ export async function buildApp(
   });
   installTransportSecurity(app, config.production);
   installJsonBodyParser(app);
-  installErrorHandler(app);
   rejectNulCharacters(app);
 
   // docs/contract.md §6: the built-in responder answers out of the box, and whenever a model fails.

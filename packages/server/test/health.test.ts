@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { errorBody } from '../src/errors.js';
 import { DIALECTS } from './support/databases.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -18,6 +19,28 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(res.json(), { status: 'ok' });
         assert.equal(res.headers['cache-control'], 'no-store');
       }
+    });
+
+    it('answer U+0000 and a huge body in the error shape, never a 500', async () => {
+      // Regression (attack review): the probes' routes were registered before the app's error
+      // handler, so `?x=%00` got Fastify's own error body ({ statusCode, code, error, message }).
+      for (const url of ['/healthz?x=%00', '/readyz?x=%00']) {
+        const res = await t.app.inject({ method: 'GET', url });
+        assert.equal(res.statusCode, 400, url);
+        assert.deepEqual(res.json(), errorBody('invalid_character'), url);
+      }
+      // Only GET is served; a POST with a huge body is refused before anything reads it.
+      const huge = await t.app.inject({
+        method: 'POST',
+        url: '/healthz',
+        headers: { 'content-type': 'text/plain' },
+        payload: 'x'.repeat(1024 * 1024),
+      });
+      assert.equal(huge.statusCode, 413);
+      assert.deepEqual(huge.json(), errorBody('payload_too_large'));
+      const post = await t.app.inject({ method: 'POST', url: '/readyz' });
+      assert.equal(post.statusCode, 404);
+      assert.deepEqual(post.json(), errorBody('not_found'));
     });
 
     it('/readyz answers 503 unavailable once the database no longer answers; /healthz still 200', async () => {
