@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { errorBody } from '../src/errors.js';
+import { signedInAdmin } from './support/admin-client.js';
 import { DIALECTS } from './support/databases.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { seedBot, startTestApp, type TestApp } from './support/test-app.js';
+import { startTwoInstances, type TwoInstances } from './support/two-instances.js';
+import { WidgetClient } from './support/widget-client.js';
+
+const MASTER_KEY = 'e7'.repeat(32);
 
 for (const dialect of DIALECTS) {
   describe(`/healthz and /readyz (docs/contract.md §11, ${dialect})`, () => {
     let t: TestApp;
     before(async () => {
-      t = await startTestApp(dialect);
+      t = await startTestApp(dialect, { HILAL_MASTER_KEY: MASTER_KEY });
     });
     after(() => t.close());
 
@@ -18,6 +23,40 @@ for (const dialect of DIALECTS) {
         assert.equal(res.statusCode, 200, url);
         assert.deepEqual(res.json(), { status: 'ok' });
         assert.equal(res.headers['cache-control'], 'no-store');
+      }
+    });
+
+    it('say the same word to any credential, and reveal no secret, path or version', async () => {
+      // Attack review: a probe answer is the same for everyone, and a caller holding a dashboard
+      // cookie or a widget session learns nothing more from it than a stranger does.
+      const bot = await seedBot(t.services);
+      const owner = await signedInAdmin(t.app, t.services, 'owner@health.test', 'owner', bot.orgId);
+      const widget = new WidgetClient(t.app, bot);
+      await widget.startAnonymous();
+      const secrets = [
+        MASTER_KEY,
+        t.env.databaseUrl,
+        t.env.dataDir,
+        bot.secret ?? '',
+        widget.session ?? '',
+        owner.cookie,
+      ];
+      for (const url of ['/healthz', '/readyz', '/healthz?verbose=1', '/readyz?debug=true']) {
+        for (const headers of [
+          {},
+          { cookie: owner.cookie },
+          { authorization: `Bearer ${widget.session}` },
+        ]) {
+          const res = await t.app.inject({ method: 'GET', url, headers });
+          assert.equal(res.statusCode, 200, url);
+          assert.equal(res.body, '{"status":"ok"}');
+          const text = JSON.stringify(res.headers) + res.body;
+          for (const secret of secrets)
+            assert.ok(!text.includes(secret), `${url} reveals a secret`);
+          assert.equal(res.headers['set-cookie'], undefined);
+          assert.equal(res.headers.server, undefined);
+          assert.equal(res.headers['x-powered-by'], undefined);
+        }
       }
     });
 
@@ -52,6 +91,29 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('/readyz of two instances on one PostgreSQL and Redis: each answers for itself', () => {
+  let two: TwoInstances;
+  before(async () => {
+    two = await startTwoInstances();
+  });
+  after(() => two.close());
+
+  it('instance A losing its database is 503 on A only; B still answers ok', async () => {
+    for (const { url } of [two.a, two.b]) {
+      const res = await fetch(`${url}/readyz`);
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), { status: 'ok' });
+    }
+    await two.a.services.db.destroy();
+    const onA = await fetch(`${two.a.url}/readyz`);
+    assert.equal(onA.status, 503);
+    assert.deepEqual(await onA.json(), { status: 'unavailable' });
+    const onB = await fetch(`${two.b.url}/readyz`);
+    assert.equal(onB.status, 200);
+    assert.deepEqual(await onB.json(), { status: 'ok' });
+  });
+});
 
 describe('/healthz and /readyz in production answer plain HTTP; nothing else does', () => {
   let t: TestApp;
