@@ -23,6 +23,30 @@ export async function openStream(
     },
     signal: controller.signal,
   });
+  return collectEvents(res, controller);
+}
+
+/**
+ * Opens the live stream as the widget's first load does: `POST /api/chat/events`, a CORS-simple
+ * request with the credential, belief and resume point in a `text/plain` body.
+ */
+export async function openSimpleStream(
+  baseUrl: string,
+  body: { session: string; identity?: string; lastEventId?: string },
+  headers: Record<string, string> = {},
+) {
+  const controller = new AbortController();
+  const res = await fetch(`${baseUrl}/api/chat/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+    body: JSON.stringify(body),
+    signal: controller.signal,
+  });
+  return collectEvents(res, controller);
+}
+
+/** The events of an opened stream, collected as they arrive; `controller` aborts its fetch. */
+function collectEvents(res: Response, controller: AbortController) {
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
   const body = res.body;
@@ -46,6 +70,8 @@ export async function openStream(
     }
   })();
   return {
+    /** The response's headers (`X-Hilal-Identity-Source`: what the server decided). */
+    headers: res.headers,
     events,
     /** Resolves once an event matching `predicate` has arrived. */
     async waitFor(predicate: (event: SseEvent) => boolean): Promise<SseEvent> {
