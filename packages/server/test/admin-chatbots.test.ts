@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ERROR_CODES } from '../src/errors.js';
-import { type AdminClient, signedInAdmin } from './support/admin-client.js';
+import { ADMIN_SESSION_LIFETIME_MS, issueAdminSession } from '../src/accounts/admin-sessions.js';
+import { findUserByEmail } from '../src/accounts/users-repository.js';
+import { createChatbot } from '../src/bots/chatbots-repository.js';
+import { ERROR_CODES, errorBody } from '../src/errors.js';
+import { type AdminClient, adminClient, signedInAdmin } from './support/admin-client.js';
 import { DIALECTS } from './support/databases.js';
 import { type SeededBot, seedBot, startTestApp, type TestApp } from './support/test-app.js';
+import { startTwoInstances, type TwoInstances } from './support/two-instances.js';
 
 const BOTS = '/api/admin/bots';
 const invalidSettings = (fields: Array<{ field: string; problem: string }>) => ({
@@ -282,6 +286,118 @@ for (const dialect of DIALECTS) {
       assert.equal((await agent.call('GET', `${BOTS}/${bot.id}`)).statusCode, 403);
     });
 
+    // Attack review: GET /api/admin/bots is open to agents; what they, and others, get from it.
+
+    it("an agent sees its own organization's bots by id and name only, never a setting or secret", async () => {
+      const bot = await newBot();
+      const patched = await owner.call('PATCH', `${BOTS}/${bot.id}`, {
+        welcome: 'Private welcome text',
+        allowedOrigins: ['https://private.example'],
+      });
+      assert.equal(patched.statusCode, 200, patched.body);
+      const otherOrgAgent = await signedInAdmin(
+        t.app,
+        t.services,
+        `agent-${bot.id}@other.test`,
+        'agent',
+      );
+      const theirs = await createChatbot(t.services.db, otherOrgAgent.orgId, 'Theirs', Date.now());
+
+      const res = await agent.call('GET', BOTS);
+      assert.equal(res.statusCode, 200);
+      for (const listed of res.json().bots) assert.deepEqual(Object.keys(listed), ['id', 'name']);
+      assert.ok(!res.json().bots.some((b: { id: string }) => b.id === theirs.id));
+      for (const text of [seeded.secret ?? '', 'Private welcome text', 'private.example']) {
+        assert.ok(!res.body.includes(text), 'the list holds more than names');
+      }
+      const other = await otherOrgAgent.call('GET', BOTS);
+      assert.deepEqual(other.json(), { bots: [{ id: theirs.id, name: 'Theirs' }] });
+    });
+
+    it('agents get 403 forbidden on every secret and security route, of any bot, changing nothing', async () => {
+      const before = (await owner.call('GET', `${BOTS}/${seeded.botId}/secret`)).json();
+      const foreign = await seedBot(t.services);
+      for (const botId of [seeded.botId, foreign.botId, 'bot_nope']) {
+        const secret = `${BOTS}/${botId}/secret`;
+        for (const [method, url, payload] of [
+          ['GET', secret, undefined],
+          ['POST', `${secret}/regenerate`, undefined],
+          ['POST', `${secret}/save`, undefined],
+          ['POST', `${secret}/cancel`, undefined],
+          ['DELETE', secret, undefined],
+          ['POST', `${secret}/check`, { token: 'a.b.c' }],
+          ['GET', `${BOTS}/${botId}/security`, undefined],
+          ['GET', `${BOTS}/${botId}`, undefined],
+          ['PATCH', `${BOTS}/${botId}`, { name: 'Taken over' }],
+        ] as const) {
+          const res = await agent.call(method, url, payload);
+          assert.equal(res.statusCode, 403, `agent ${method} ${url}`);
+          assert.deepEqual(res.json(), errorBody('forbidden'));
+        }
+      }
+      assert.deepEqual((await owner.call('GET', `${BOTS}/${seeded.botId}/secret`)).json(), before);
+    });
+
+    it('a signed-out, expired, demoted or removed user’s cookie gets what the user now may', async () => {
+      const signedOut = await signedInAdmin(
+        t.app,
+        t.services,
+        'out@acme.test',
+        'agent',
+        seeded.orgId,
+      );
+      assert.equal((await signedOut.call('POST', '/api/auth/logout')).statusCode, 204);
+      const user = await findUserByEmail(t.services.db, 'agent@acme.test');
+      assert.ok(user);
+      const old = await issueAdminSession(
+        t.services.db,
+        { id: user.id, organizationId: user.organization_id },
+        Date.now() - ADMIN_SESSION_LIFETIME_MS,
+      );
+      const expired = adminClient(t.app, seeded.orgId, user.email, `hilal_admin=${old}`);
+      for (const client of [signedOut, expired]) {
+        const res = await client.call('GET', BOTS);
+        assert.equal(res.statusCode, 401);
+        assert.deepEqual(res.json(), errorBody('unauthorized'));
+      }
+
+      // The role is read at each request: a demoted admin keeps the list and loses the rest.
+      const demoted = await signedInAdmin(
+        t.app,
+        t.services,
+        'demoted@acme.test',
+        'admin',
+        seeded.orgId,
+      );
+      const id = (await findUserByEmail(t.services.db, demoted.email))?.id;
+      const bot = `${BOTS}/${seeded.botId}`;
+      assert.equal((await demoted.call('GET', bot)).statusCode, 200);
+      const demote = await owner.call('PATCH', `/api/admin/members/${id}`, { role: 'agent' });
+      assert.equal(demote.statusCode, 200, demote.body);
+      assert.equal((await demoted.call('GET', BOTS)).statusCode, 200);
+      const refused = await demoted.call('GET', bot);
+      assert.equal(refused.statusCode, 403);
+      assert.deepEqual(refused.json(), errorBody('forbidden'));
+      assert.equal((await owner.call('DELETE', `/api/admin/members/${id}`)).statusCode, 204);
+      const removed = await demoted.call('GET', BOTS);
+      assert.equal(removed.statusCode, 401);
+      assert.deepEqual(removed.json(), errorBody('unauthorized'));
+    });
+
+    it('an oversized or NUL-laden request from an agent is refused in the error shape, creating nothing', async () => {
+      const count = (await owner.call('GET', BOTS)).json().bots.length;
+      const huge = await agent.call('POST', BOTS, { name: 'x'.repeat(64 * 1024) });
+      assert.equal(huge.statusCode, 413);
+      assert.deepEqual(huge.json(), errorBody('payload_too_large'));
+      const nul = await agent.call('POST', BOTS, { name: 'Bot\u0000' });
+      assert.equal(nul.statusCode, 400);
+      assert.deepEqual(nul.json(), errorBody('invalid_character'));
+      const query = await agent.call('GET', `${BOTS}?x=%00`);
+      assert.equal(query.statusCode, 400);
+      assert.deepEqual(query.json(), errorBody('invalid_character'));
+      assert.equal((await owner.call('GET', BOTS)).json().bots.length, count);
+    });
+
     it('refuses agents (403) and changes without X-Hilal-CSRF (403) on every route', async () => {
       const bot = await newBot();
       const entry = (
@@ -349,3 +465,34 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('GET /api/admin/bots across instances: one PostgreSQL database and Redis', () => {
+  let two: TwoInstances;
+  before(async () => {
+    two = await startTwoInstances();
+  });
+  after(() => two.close());
+
+  it('an agent signed in on A lists the same names on B, and its sign-out on A holds on B', async () => {
+    const bot = await seedBot(two.a.services);
+    const onA = await signedInAdmin(
+      two.a.app,
+      two.a.services,
+      'agent@two.test',
+      'agent',
+      bot.orgId,
+    );
+    const onB = adminClient(two.b.app, onA.orgId, onA.email, onA.cookie);
+    const listed = await onB.call('GET', BOTS);
+    assert.equal(listed.statusCode, 200, listed.body);
+    assert.deepEqual(listed.json(), { bots: [{ id: bot.botId, name: 'Support' }] });
+    const settings = await onB.call('GET', `${BOTS}/${bot.botId}`);
+    assert.equal(settings.statusCode, 403);
+    assert.deepEqual(settings.json(), errorBody('forbidden'));
+
+    assert.equal((await onA.call('POST', '/api/auth/logout')).statusCode, 204);
+    const after = await onB.call('GET', BOTS);
+    assert.equal(after.statusCode, 401);
+    assert.deepEqual(after.json(), errorBody('unauthorized'));
+  });
+});
