@@ -118,9 +118,7 @@ export class MessageList {
   /** Stored messages in `seq` order, then what is still on its way, oldest first. */
   items(): ViewMessage[] {
     return [...this.#items.values()].sort(
-      (a, b) =>
-        (a.seq ?? Infinity) - (b.seq ?? Infinity) ||
-        a.createdAt - b.createdAt,
+      (a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity) || a.createdAt - b.createdAt,
     );
   }
 
