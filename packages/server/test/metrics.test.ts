@@ -155,7 +155,7 @@ describe('/metrics on HILAL_METRICS_PORT: not on the main port, no credential in
     ]) {
       const res = await fetch(`${metrics.url}${path}`, { method });
       assert.equal(res.status, 404, `${method} ${path}`);
-      await res.arrayBuffer();
+      assert.deepEqual(await res.json(), errorBody('not_found'), `${method} ${path}`);
     }
   });
 

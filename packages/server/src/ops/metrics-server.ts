@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, type Registry } from 'prom-client';
+import { ERROR_CODES, type ErrorCode, errorBody } from '../errors.js';
 
 export interface MetricsServer {
   /** e.g. `http://127.0.0.1:9464`. */
@@ -22,12 +23,12 @@ export async function startMetricsServer(
   const server = http.createServer((request, response) => {
     const path = (request.url ?? '').split('?')[0];
     if (request.method !== 'GET' || path !== '/metrics') {
-      response.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found.\n');
+      answerError(response, 'not_found');
       return;
     }
     registry.metrics().then(
       (text) => response.writeHead(200, { 'Content-Type': registry.contentType }).end(text),
-      () => response.writeHead(500, { 'Content-Type': 'text/plain' }).end('Metrics failed.\n'),
+      () => answerError(response, 'internal'),
     );
   });
   server.listen(options.port, options.host);
@@ -42,4 +43,11 @@ export async function startMetricsServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/** The same error shape as the main port's (README "Error codes"). */
+function answerError(response: http.ServerResponse, code: ErrorCode): void {
+  response
+    .writeHead(ERROR_CODES[code].status, { 'Content-Type': 'application/json; charset=utf-8' })
+    .end(JSON.stringify(errorBody(code)));
 }

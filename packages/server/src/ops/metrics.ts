@@ -35,7 +35,7 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
     registry,
     verifications: new Counter({
       name: 'hilal_verifications_total',
-      help: 'Widget token verifications (POST /api/widget/verify-jwt) by outcome: verified or the reason it failed.',
+      help: 'Widget token verifications (verify-jwt, and the widget bootstrap with a token) by outcome: verified or the reason it failed.',
       labelNames: ['outcome'],
       registers,
     }),
