@@ -4,7 +4,13 @@ import { type FormEvent, type KeyboardEvent, useEffect } from 'react';
 import { Link } from 'react-router';
 import { contactLabel, formatTime, STATUS_LABELS } from './conversation-labels';
 import { IdentityBadge } from './IdentityBadge';
-import { useConversationAction, useMarkRead, useReply, useThread } from './inbox-api';
+import {
+  type ConversationAction,
+  useConversationAction,
+  useMarkRead,
+  useReply,
+  useThread,
+} from './inbox-api';
 
 export const REPLY_ID = 'inbox-reply';
 
@@ -83,49 +89,21 @@ function MessageItem({ message }: { message: ChatMessage }) {
 function ConversationActions({ data }: { data: InboxThreadResponse }) {
   const action = useConversationAction();
   const { conversation } = data;
-  const run = (name: 'assign' | 'unassign' | 'close' | 'reopen') =>
-    action.mutate({ id: conversation.id, action: name });
+  const button = (name: ConversationAction, label: string) => (
+    <button
+      type="button"
+      className="secondary"
+      disabled={action.isPending}
+      onClick={() => action.mutate({ id: conversation.id, action: name })}
+    >
+      {label}
+    </button>
+  );
   return (
     <>
       <div className="actions">
-        {conversation.assignee ? (
-          <button
-            type="button"
-            className="secondary"
-            disabled={action.isPending}
-            onClick={() => run('unassign')}
-          >
-            Unassign
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="secondary"
-            disabled={action.isPending}
-            onClick={() => run('assign')}
-          >
-            Assign to me
-          </button>
-        )}
-        {conversation.status === 'closed' ? (
-          <button
-            type="button"
-            className="secondary"
-            disabled={action.isPending}
-            onClick={() => run('reopen')}
-          >
-            Reopen
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="secondary"
-            disabled={action.isPending}
-            onClick={() => run('close')}
-          >
-            Close
-          </button>
-        )}
+        {conversation.assignee ? button('unassign', 'Unassign') : button('assign', 'Assign to me')}
+        {conversation.status === 'closed' ? button('reopen', 'Reopen') : button('close', 'Close')}
       </div>
       {action.isError && (
         <p role="alert" className="error">
