@@ -12,43 +12,18 @@ import {
   type DashboardHarness,
   focusedText,
   OWNER_EMAIL,
+  openSignedIn,
   PASSWORD,
   seriousAxeViolations,
-  signInThroughForm,
   startDashboardHarness,
+  unexpectedErrors,
 } from './dashboard-harness.js';
 import { NO_CHROMIUM, TEST_OPTIONS } from './harness.js';
-import { WAIT_MS } from './network-log.js';
 
 // From packages/server/dist/test/browser/ to the repository's docs/images/.
 const SCREENSHOT = fileURLToPath(
   new URL('../../../../../docs/images/dashboard-chatbot-basic.png', import.meta.url),
 );
-
-async function signedIn(h: DashboardHarness, options: { bypassCSP?: boolean } = {}) {
-  const context = await h.browser.newContext({
-    viewport: { width: 1100, height: 900 },
-    permissions: ['clipboard-read', 'clipboard-write'],
-    bypassCSP: options.bypassCSP ?? false,
-  });
-  context.setDefaultTimeout(WAIT_MS);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  await page.goto(`${h.url}/app/sign-in`);
-  await signInThroughForm(page, OWNER_EMAIL, PASSWORD);
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  return { page, errors };
-}
-
-/** Refusals the server answered on purpose (Chromium logs every 4xx as a console error). */
-const unexpected = (errors: string[]) =>
-  errors.filter(
-    (e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e),
-  );
 
 /** Creates a chatbot through "New chatbot" and returns its id, from the address it lands on. */
 async function createChatbot(page: Page, name: string): Promise<string> {
@@ -67,15 +42,8 @@ async function createChatbot(page: Page, name: string): Promise<string> {
 
 describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () => {
   let h: DashboardHarness;
-  let orgId: string;
   before(async () => {
     h = await startDashboardHarness();
-    const user = await h.hilal.services.db
-      .selectFrom('users')
-      .select('organization_id')
-      .where('email', '=', OWNER_EMAIL)
-      .executeTakeFirstOrThrow();
-    orgId = user.organization_id;
   });
   after(() => h?.close());
 
@@ -83,7 +51,7 @@ describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =>
     'creates a chatbot and saves its Basic settings, showing the server’s field errors next to the fields',
     TEST_OPTIONS,
     async () => {
-      const { page, errors } = await signedIn(h);
+      const { page, errors } = await openSignedIn(h, OWNER_EMAIL);
       const botId = await createChatbot(page, 'Support bot');
       const basic = page.getByRole('tab', { name: 'Basic' });
       assert.equal(await basic.getAttribute('aria-selected'), 'true');
@@ -179,7 +147,7 @@ describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =>
         animations: 'disabled',
         caret: 'hide',
       });
-      assert.deepEqual(unexpected(errors), []);
+      assert.deepEqual(unexpectedErrors(errors), []);
     },
   );
 
@@ -187,7 +155,7 @@ describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =>
     'moves between the tabs with the keyboard, saves the appearance (a bad colour first) and shows the real widget',
     TEST_OPTIONS,
     async () => {
-      const { page, errors } = await signedIn(h);
+      const { page, errors } = await openSignedIn(h, OWNER_EMAIL);
       const botId = await createChatbot(page, 'Looks bot');
       const tabs = page.getByRole('tablist', { name: 'Chatbot settings' });
       await tabs.getByRole('tab', { name: 'Basic' }).focus();
@@ -270,29 +238,32 @@ describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =>
       await page.getByRole('tabpanel', { name: 'Install' }).waitFor();
       await page.keyboard.press('End');
       assert.equal(await focusedText(page), 'Install');
-      assert.deepEqual(unexpected(errors), []);
+      assert.deepEqual(unexpectedErrors(errors), []);
     },
   );
 
   it('shows the install code with this chatbot’s ids, each with "Copy"', TEST_OPTIONS, async () => {
-    const { page, errors } = await signedIn(h);
+    const { page, errors } = await openSignedIn(h, OWNER_EMAIL);
     const botId = await createChatbot(page, 'Install bot');
     await page.getByRole('tab', { name: 'Install' }).click();
     const panel = page.getByRole('tabpanel', { name: 'Install' });
-    await panel.getByText(orgId, { exact: true }).waitFor();
+    await panel.getByText(h.orgId, { exact: true }).waitFor();
     await panel.getByText(botId, { exact: true }).waitFor();
 
     const tag = panel.getByRole('region', { name: 'Script tag' });
     const tagText = await tag.locator('pre').textContent();
     assert.equal(
       tagText,
-      `<script src="${h.url}/chat_v3.js" data-org-id="${orgId}" data-bot-id="${botId}"></script>`,
+      `<script src="${h.url}/chat_v3.js" data-org-id="${h.orgId}" data-bot-id="${botId}"></script>`,
     );
     const init = await panel
       .getByRole('region', { name: 'With signed-in users: init' })
       .locator('pre')
       .textContent();
-    assert.match(String(init), new RegExp(`organizationId: '${orgId}',\\n\\s+botId: '${botId}',`));
+    assert.match(
+      String(init),
+      new RegExp(`organizationId: '${h.orgId}',\\n\\s+botId: '${botId}',`),
+    );
 
     for (const label of ['Node.js', 'Python', 'PHP', 'Ruby', 'Go']) {
       const region = panel.getByRole('region', { name: label, exact: true });
@@ -308,14 +279,14 @@ describe('chatbots in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =>
     await tag.getByRole('button', { name: 'Copy' }).click();
     await tag.getByRole('status').filter({ hasText: 'Copied.' }).waitFor();
     assert.equal(String(await page.evaluate('navigator.clipboard.readText()')), tagText);
-    assert.deepEqual(unexpected(errors), []);
+    assert.deepEqual(unexpectedErrors(errors), []);
   });
 
   it(
     'has no serious or critical axe-core violations on the Basic and Install tabs',
     TEST_OPTIONS,
     async () => {
-      const { page } = await signedIn(h, { bypassCSP: true });
+      const { page } = await openSignedIn(h, OWNER_EMAIL, PASSWORD, { bypassCSP: true });
       await createChatbot(page, 'Axe bot');
       await page.getByRole('form', { name: 'Add an entry' }).waitFor();
       assert.deepEqual(await seriousAxeViolations(page), [], 'Basic');

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AxeResults, RunOptions } from 'axe-core';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page, ViewportSize } from 'playwright-core';
 import { PASSWORD, seedUser } from '../support/sign-in.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { CHROMIUM, requireChromium } from './harness.js';
+import { launchChromium, requireChromium } from './harness.js';
 import { WAIT_MS } from './network-log.js';
 
 export const OWNER_EMAIL = 'owner@acme.test';
@@ -21,45 +21,46 @@ export interface DashboardPage {
   readonly errors: string[];
 }
 
+export interface OpenOptions {
+  /**
+   * Only where a test injects a script of its own (axe-core): the app itself always runs under
+   * its policy.
+   */
+  readonly bypassCSP?: boolean;
+  /** 960×600 unless given. */
+  readonly viewport?: ViewportSize;
+  /** Lets the page read and write the clipboard ("Copy" buttons). */
+  readonly clipboard?: boolean;
+}
+
 export interface DashboardHarness {
   readonly hilal: TestApp;
   /** The Hilal server, e.g. http://127.0.0.1:41234 */
   readonly url: string;
+  /** The owner's organization. */
+  readonly orgId: string;
   readonly browser: Browser;
-  /**
-   * Opens `path` (e.g. `/app/`) in a fresh context. `bypassCSP` only where a test injects a
-   * script of its own (axe-core): the app itself always runs under its policy.
-   */
-  open(path: string, options?: { bypassCSP?: boolean }): Promise<DashboardPage>;
+  /** Opens `path` (e.g. `/app/`) in a fresh context. */
+  open(path: string, options?: OpenOptions): Promise<DashboardPage>;
   close(): Promise<void>;
 }
 
 export async function startDashboardHarness(): Promise<DashboardHarness> {
   requireChromium();
   const hilal = await startTestApp('sqlite');
-  await seedUser(hilal.services, OWNER_EMAIL, 'owner');
+  const { orgId } = await seedUser(hilal.services, OWNER_EMAIL, 'owner');
   const url = await hilal.app.listen({ port: 0, host: '127.0.0.1' });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   return {
     hilal,
     url,
+    orgId,
     browser,
     async open(path, options = {}) {
       const context = await browser.newContext({
-        viewport: { width: 960, height: 600 },
+        viewport: options.viewport ?? { width: 960, height: 600 },
         bypassCSP: options.bypassCSP ?? false,
+        ...(options.clipboard ? { permissions: ['clipboard-read', 'clipboard-write'] } : {}),
       });
       context.setDefaultTimeout(WAIT_MS);
       const page = await context.newPage();
@@ -84,6 +85,35 @@ export async function signInThroughForm(page: Page, email: string, password: str
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/**
+ * A fresh context ("another browser") at 1100×900 that may use the clipboard, signed in as
+ * `email` through the form, on the page the app lands on.
+ */
+export async function openSignedIn(
+  h: DashboardHarness,
+  email: string,
+  password = PASSWORD,
+  options: OpenOptions = {},
+): Promise<DashboardPage> {
+  const opened = await h.open('/app/sign-in', {
+    viewport: { width: 1100, height: 900 },
+    clipboard: true,
+    ...options,
+  });
+  await signInThroughForm(opened.page, email, password);
+  await opened.page.getByRole('navigation', { name: 'Main' }).waitFor();
+  return opened;
+}
+
+/**
+ * `errors` less the refusals the server answered on purpose (Chromium logs every 4xx as a
+ * console error).
+ */
+export const unexpectedErrors = (errors: string[]): string[] =>
+  errors.filter(
+    (e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e),
+  );
 
 const axeSource = fs.readFileSync(
   createRequire(import.meta.url).resolve('axe-core/axe.min.js'),

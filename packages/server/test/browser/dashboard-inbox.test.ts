@@ -12,7 +12,7 @@ import { BADGE_SOURCES } from '@hilal/contract/admin-api';
 import type { Locator, Page } from 'playwright-core';
 import { PASSWORD, seedUser } from '../support/sign-in.js';
 import { WidgetClient } from '../support/widget-client.js';
-import { seriousAxeViolations, signInThroughForm } from './dashboard-harness.js';
+import { seriousAxeViolations, signInThroughForm, unexpectedErrors } from './dashboard-harness.js';
 import { type Harness, NO_CHROMIUM, startHarness, TEST_OPTIONS } from './harness.js';
 import { WAIT_MS } from './network-log.js';
 
@@ -68,12 +68,6 @@ async function badgeOf(scope: Locator): Promise<{ text: string; title: string | 
     title: await badge.getAttribute('title'),
   };
 }
-
-/** Refusals the server answered on purpose (Chromium logs every 4xx as a console error). */
-const unexpected = (errors: string[]) =>
-  errors.filter(
-    (e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e),
-  );
 
 /** A contact-panel detail: its value and its mark ("verified", "self-reported"). */
 async function detail(page: Page, label: string): Promise<string> {
@@ -158,7 +152,7 @@ describe('the inbox in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =
       } finally {
         await w.close();
       }
-      assert.deepEqual(unexpected(errors), []);
+      assert.deepEqual(unexpectedErrors(errors), []);
       await page.context().close();
     },
   );
@@ -225,7 +219,7 @@ describe('the inbox in the dashboard, in a browser', { skip: NO_CHROMIUM }, () =
       await page.evaluate('document.activeElement?.blur()');
       await page.screenshot({ path: SCREENSHOT, animations: 'disabled', caret: 'hide' });
       assert.deepEqual(dialogs, [], 'no script ran from a name');
-      assert.deepEqual(unexpected(errors), []);
+      assert.deepEqual(unexpectedErrors(errors), []);
       await page.context().close();
     },
   );

@@ -4,14 +4,14 @@
 // "Remove" asks first; everyone changes their own password. Controls by role and visible name.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import {
   type DashboardHarness,
   OWNER_EMAIL,
+  openSignedIn,
   PASSWORD,
   seriousAxeViolations,
-  signInThroughForm,
   startDashboardHarness,
+  unexpectedErrors,
 } from './dashboard-harness.js';
 import { NO_CHROMIUM, TEST_OPTIONS } from './harness.js';
 import { WAIT_MS } from './network-log.js';
@@ -19,30 +19,13 @@ import { WAIT_MS } from './network-log.js';
 const LAST_OWNER =
   'An organization keeps at least one owner: this one can be neither removed nor demoted.';
 
-/** A fresh context ("another browser") that may use the clipboard, signed in as `email`. */
-async function signedIn(
+/** Signed in as `email` in a fresh context, as `openSignedIn` does, at 1100×800. */
+const signedIn = (
   h: DashboardHarness,
   email: string,
   password: string,
   options: { bypassCSP?: boolean } = {},
-): Promise<{ page: Page; errors: string[] }> {
-  const context = await h.browser.newContext({
-    viewport: { width: 1100, height: 800 },
-    permissions: ['clipboard-read', 'clipboard-write'],
-    bypassCSP: options.bypassCSP ?? false,
-  });
-  context.setDefaultTimeout(WAIT_MS);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  await page.goto(`${h.url}/app/sign-in`);
-  await signInThroughForm(page, email, password);
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  return { page, errors };
-}
+) => openSignedIn(h, email, password, { viewport: { width: 1100, height: 800 }, ...options });
 
 /** Waits until `check` holds, polling, for as long as any other wait. */
 async function until(check: () => Promise<boolean>): Promise<void> {
@@ -52,12 +35,6 @@ async function until(check: () => Promise<boolean>): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
-
-/** Refusals the server answered on purpose (Chromium logs every 4xx as a console error). */
-const unexpected = (errors: string[]) =>
-  errors.filter(
-    (e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e),
-  );
 
 describe('members and passwords in the dashboard, in a browser', { skip: NO_CHROMIUM }, () => {
   let h: DashboardHarness;
@@ -119,8 +96,8 @@ describe('members and passwords in the dashboard, in a browser', { skip: NO_CHRO
       await agent.page.goto(`${h.url}/app/members`);
       await agent.page.getByText('Only owners manage members.').waitFor();
       assert.equal(await agent.page.getByRole('table').count(), 0);
-      assert.deepEqual(unexpected(errors), []);
-      assert.deepEqual(unexpected(agent.errors), []);
+      assert.deepEqual(unexpectedErrors(errors), []);
+      assert.deepEqual(unexpectedErrors(agent.errors), []);
     },
   );
 
@@ -169,7 +146,7 @@ describe('members and passwords in the dashboard, in a browser', { skip: NO_CHRO
       await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
       await page.getByRole('alert').filter({ hasText: LAST_OWNER }).waitFor();
       await page.getByRole('rowheader', { name: new RegExp(OWNER_EMAIL) }).waitFor();
-      assert.deepEqual(unexpected(errors), []);
+      assert.deepEqual(unexpectedErrors(errors), []);
     },
   );
 
@@ -197,7 +174,7 @@ describe('members and passwords in the dashboard, in a browser', { skip: NO_CHRO
     await again.page.getByLabel('New password').fill(PASSWORD);
     await again.page.getByRole('button', { name: 'Change password' }).click();
     await again.page.getByRole('status').filter({ hasText: 'changed' }).waitFor();
-    assert.deepEqual(unexpected(errors), []);
+    assert.deepEqual(unexpectedErrors(errors), []);
   });
 
   it('has no serious or critical axe-core violations on "Members"', TEST_OPTIONS, async () => {

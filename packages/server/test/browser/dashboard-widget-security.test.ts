@@ -13,13 +13,12 @@ import { signHs256 } from '../support/tokens.js';
 import {
   type DashboardHarness,
   OWNER_EMAIL,
+  openSignedIn,
   PASSWORD,
   seriousAxeViolations,
-  signInThroughForm,
   startDashboardHarness,
 } from './dashboard-harness.js';
 import { NO_CHROMIUM } from './harness.js';
-import { WAIT_MS } from './network-log.js';
 
 // From packages/server/dist/test/browser/ to the repository's docs/images/.
 const image = (name: string) =>
@@ -29,35 +28,14 @@ const nowS = () => Math.floor(Date.now() / 1000);
 
 describe('the Widget Security card in the dashboard, in a browser', { skip: NO_CHROMIUM }, () => {
   let h: DashboardHarness;
-  let orgId: string;
   let botId: string;
 
   before(async () => {
     h = await startDashboardHarness();
-    const user = await h.hilal.services.db
-      .selectFrom('users')
-      .select('organization_id')
-      .where('email', '=', OWNER_EMAIL)
-      .executeTakeFirstOrThrow();
-    orgId = user.organization_id;
-    botId = (await createChatbot(h.hilal.services.db, orgId, 'Support', Date.now())).id;
-    await seedUser(h.hilal.services, 'agent@acme.test', 'agent', orgId);
+    botId = (await createChatbot(h.hilal.services.db, h.orgId, 'Support', Date.now())).id;
+    await seedUser(h.hilal.services, 'agent@acme.test', 'agent', h.orgId);
   });
   after(() => h?.close());
-
-  async function signedIn(email: string, options: { bypassCSP?: boolean } = {}) {
-    const context = await h.browser.newContext({
-      viewport: { width: 1100, height: 900 },
-      permissions: ['clipboard-read', 'clipboard-write'],
-      bypassCSP: options.bypassCSP ?? false,
-    });
-    context.setDefaultTimeout(WAIT_MS);
-    const page = await context.newPage();
-    await page.goto(`${h.url}/app/sign-in`);
-    await signInThroughForm(page, email, PASSWORD);
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    return page;
-  }
 
   async function openCard(page: Page): Promise<Locator> {
     await page.goto(`${h.url}/app/chatbots/${botId}`);
@@ -70,7 +48,7 @@ describe('the Widget Security card in the dashboard, in a browser', { skip: NO_C
     const res = await fetch(`${h.url}/api/widget/verify-jwt`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ orgId, botId, token }),
+      body: JSON.stringify({ orgId: h.orgId, botId, token }),
     });
     return (await res.json()) as { verified: boolean; reason?: string };
   }
@@ -87,7 +65,7 @@ describe('the Widget Security card in the dashboard, in a browser', { skip: NO_C
   }
 
   it('Regenerate shows the secret once and Copy copies it; its token verifies while pending and after Save; Cancel drops a pending one', async () => {
-    const page = await signedIn(OWNER_EMAIL);
+    const { page } = await openSignedIn(h, OWNER_EMAIL);
     const card = await openCard(page);
     await card.getByText('Not configured').waitFor();
 
@@ -153,14 +131,14 @@ describe('the Widget Security card in the dashboard, in a browser', { skip: NO_C
   });
 
   it('has no serious or critical axe violations', async () => {
-    const page = await signedIn(OWNER_EMAIL, { bypassCSP: true });
+    const { page } = await openSignedIn(h, OWNER_EMAIL, PASSWORD, { bypassCSP: true });
     await openCard(page);
     assert.deepEqual(await seriousAxeViolations(page), []);
     await page.context().close();
   });
 
   it('an agent sees no card, and picks chatbots by name in the inbox filter', async () => {
-    const page = await signedIn('agent@acme.test');
+    const { page } = await openSignedIn(h, 'agent@acme.test');
     await page.goto(`${h.url}/app/chatbots/${botId}`);
     await page.getByRole('main').waitFor();
     await page.waitForLoadState('networkidle');

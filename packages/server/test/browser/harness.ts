@@ -33,6 +33,23 @@ export function requireChromium(): void {
   );
 }
 
+/** Chromium as every browser suite runs it: headless, with none of its own background traffic. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
 export interface Claims {
   readonly sub: string;
   readonly name?: string;
@@ -106,19 +123,7 @@ export async function startHarness(): Promise<Harness> {
   await new Promise<void>((resolve) => hostServer.listen(0, '127.0.0.1', resolve));
   const hostUrl = `http://localhost:${(hostServer.address() as AddressInfo).port}`;
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
 
   const ids = { organizationId: bot.orgId, botId: bot.botId };
   return {
