@@ -6,7 +6,7 @@ import { openServices } from '../src/services.js';
 import { createRedisStore } from '../src/store/redis-store.js';
 import { createTestEnvironment } from './support/databases.js';
 import { openStream, type SseEvent } from './support/sse.js';
-import { type SeededBot, seedBot, startTestApp, type TestApp } from './support/test-app.js';
+import { type SeededBot, seedBot, serveSeededBot, type TestApp } from './support/test-app.js';
 import { WidgetClient } from './support/widget-client.js';
 
 const isBotMessage = (event: SseEvent) =>
@@ -18,9 +18,7 @@ describe('live events (Server-Sent Events)', () => {
   let baseUrl: string;
 
   before(async () => {
-    t = await startTestApp('sqlite');
-    bot = await seedBot(t.services);
-    baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    ({ t, bot, baseUrl } = await serveSeededBot());
   });
   after(() => t.close());
 

@@ -5,7 +5,7 @@ import { VERIFY_REASONS } from '../src/identity/verify-reasons.js';
 import { type MetricsServer, startMetricsServer } from '../src/ops/metrics-server.js';
 import { signedInAdmin } from './support/admin-client.js';
 import { openStream } from './support/sse.js';
-import { type SeededBot, seedBot, startTestApp, type TestApp } from './support/test-app.js';
+import { type SeededBot, seedBot, serveSeededBot, type TestApp } from './support/test-app.js';
 import { startTwoInstances, type TwoInstances } from './support/two-instances.js';
 import { WidgetClient } from './support/widget-client.js';
 
@@ -30,9 +30,7 @@ describe('/metrics counts what docs/contract.md §11 lists, by closed labels onl
   let bot: SeededBot;
   let baseUrl: string;
   before(async () => {
-    t = await startTestApp('sqlite');
-    bot = await seedBot(t.services);
-    baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    ({ t, bot, baseUrl } = await serveSeededBot());
   });
   after(() => t.close());
 
@@ -130,9 +128,7 @@ describe('/metrics on HILAL_METRICS_PORT: not on the main port, no credential in
   let baseUrl: string;
   let metrics: MetricsServer;
   before(async () => {
-    t = await startTestApp('sqlite');
-    bot = await seedBot(t.services);
-    baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    ({ t, bot, baseUrl } = await serveSeededBot());
     // As `hilal serve` does with HILAL_METRICS_PORT (src/cli/serve.ts).
     metrics = await startMetricsServer(t.app.metrics.registry, { port: 0, host: '127.0.0.1' });
   });

@@ -10,7 +10,13 @@ import { readSseEvents } from '../src/http/sse-parser.js';
 import { createWidgetSessions, SESSION_LIFETIME_MS } from '../src/identity/widget-sessions.js';
 import { DIALECTS } from './support/databases.js';
 import { openSimpleStream, type SseEvent } from './support/sse.js';
-import { type SeededBot, seedBot, startTestApp, type TestApp } from './support/test-app.js';
+import {
+  type SeededBot,
+  seedBot,
+  serveSeededBot,
+  startTestApp,
+  type TestApp,
+} from './support/test-app.js';
 import { startTwoInstances, type TwoInstances } from './support/two-instances.js';
 import { WidgetClient } from './support/widget-client.js';
 
@@ -348,9 +354,7 @@ describe('POST /api/chat/events: the stream as a simple request', () => {
   // The server's clock runs this far ahead while a test looks at expiry.
   let offset = 0;
   before(async () => {
-    t = await startTestApp('sqlite', {}, { now: () => Date.now() + offset });
-    bot = await seedBot(t.services);
-    baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    ({ t, bot, baseUrl } = await serveSeededBot({ now: () => Date.now() + offset }));
   });
   after(() => t.close());
 

@@ -67,3 +67,21 @@ export async function seedBot(services: AppServices, withSecret = true): Promise
     : undefined;
   return { orgId: org.id, botId: bot.id, secret };
 }
+
+export interface ServedBot {
+  readonly t: TestApp;
+  readonly bot: SeededBot;
+  /** e.g. http://127.0.0.1:41234 */
+  readonly baseUrl: string;
+}
+
+/**
+ * A test app on SQLite with one seeded bot, listening on a free port: for what `inject` cannot
+ * do, such as holding a stream open.
+ */
+export async function serveSeededBot(options: ServiceOptions = {}): Promise<ServedBot> {
+  const t = await startTestApp('sqlite', {}, options);
+  const bot = await seedBot(t.services);
+  const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return { t, bot, baseUrl };
+}
