@@ -1,5 +1,6 @@
-// The token check of the bare baselines: the same work Hilal does on the token itself (split,
-// check the header, HMAC-SHA256 in constant time, check sub and exp), with nothing around it.
+// What the bare baselines share: the token check, the same work Hilal does on the token itself
+// (split, check the header, HMAC-SHA256 in constant time, check sub and exp), with nothing around
+// it; reading and answering JSON; and the process's life as the measures' startScript expects.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The claims of a valid HS256 token signed with `key`, or undefined. */
@@ -46,4 +47,19 @@ export function sendJson(res, status, body) {
     'cache-control': 'no-store',
   });
   res.end(text);
+}
+
+/**
+ * Listens on PORT (or any free port), keeping idle connections 65 s, prints `listening <port>` for
+ * startScript, and closes on SIGTERM.
+ */
+export function serveBaseline(server) {
+  server.keepAliveTimeout = 65_000;
+  server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+    process.stdout.write(`listening ${server.address().port}\n`);
+  });
+  process.on('SIGTERM', () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  });
 }

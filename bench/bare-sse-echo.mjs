@@ -6,7 +6,7 @@
 // the work every chat server must do. SECRET in the environment; prints `listening <port>`.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { readBody, sendJson, verifyHs256 } from './bare-hs256.mjs';
+import { readBody, sendJson, serveBaseline, verifyHs256 } from './bare-hs256.mjs';
 
 const key = Buffer.from(process.env.SECRET ?? '', 'utf8');
 /** session → contact; contact (one per sub) → its open streams and its conversation. */
@@ -108,11 +108,4 @@ const server = http.createServer((req, res) => {
   return route(req, res);
 });
 
-server.keepAliveTimeout = 65_000;
-server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`listening ${server.address().port}\n`);
-});
-process.on('SIGTERM', () => {
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-});
+serveBaseline(server);

@@ -2,11 +2,11 @@
 // order) against fast-jwt's createVerifier with `cache: false` (every token verified afresh, as
 // each widget's token is new) and, for reference, jose's jwtVerify; one process, one valid token.
 // Also logs how each reports each failure: why Hilal's reasons come from its own rules.
-import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createVerifier } from 'fast-jwt';
 import * as jose from 'jose';
 import { interleave, knob } from '../support/rounds.mjs';
+import { signJwt } from '../support/tokens.mjs';
 
 const RUN_MS = knob('BENCH_JWT_MS', 1000);
 const dist = new URL(
@@ -22,10 +22,10 @@ export default {
     const secret = 'c'.repeat(64);
     const key = Buffer.from(secret, 'utf8');
     const nowS = Math.floor(Date.now() / 1000);
-    const token = sign(
-      key,
+    const token = signJwt(
       { alg: 'HS256', typ: 'JWT' },
       { sub: 'user-1', name: 'Ada', email: 'ada@example.com', exp: nowS + 3600 },
+      key,
     );
     const fast = createVerifier({ key: secret, algorithms: ['HS256'], cache: false });
     const libraries = [
@@ -72,12 +72,6 @@ export default {
   },
 };
 
-function sign(key, header, payload) {
-  const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const input = `${b64(header)}.${b64(payload)}`;
-  return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
-}
-
 /** Verifications per second over `ms`, counted in batches so the clock is read rarely. */
 async function rate(verify, ms) {
   const batch = 2000;
@@ -98,16 +92,16 @@ async function rate(verify, ms) {
 async function logFailures(key, nowS, verifyWidgetToken, fast, log) {
   const b64 = (value) =>
     Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
-  const valid = sign(key, { alg: 'HS256', typ: 'JWT' }, { sub: 'x', exp: nowS + 60 });
+  const valid = signJwt({ alg: 'HS256', typ: 'JWT' }, { sub: 'x', exp: nowS + 60 }, key);
   const cases = {
     'alg none': `${b64({ alg: 'none' })}.${b64({ sub: 'x', exp: nowS + 60 })}.`,
     'padded segment': `${valid.split('.')[0]}=.${valid.split('.').slice(1).join('.')}`,
-    'crit header': sign(key, { alg: 'HS256', crit: ['x'], x: 1 }, { sub: 'x', exp: nowS + 60 }),
-    'sub missing': sign(key, { alg: 'HS256' }, { exp: nowS + 60 }),
-    'exp missing': sign(key, { alg: 'HS256' }, { sub: 'x' }),
-    expired: sign(key, { alg: 'HS256' }, { sub: 'x', exp: nowS - 10 }),
-    'nbf ahead': sign(key, { alg: 'HS256' }, { sub: 'x', exp: nowS + 60, nbf: nowS + 60 }),
-    'sub an object': sign(key, { alg: 'HS256' }, { sub: { id: 1 }, exp: nowS + 60 }),
+    'crit header': signJwt({ alg: 'HS256', crit: ['x'], x: 1 }, { sub: 'x', exp: nowS + 60 }, key),
+    'sub missing': signJwt({ alg: 'HS256' }, { exp: nowS + 60 }, key),
+    'exp missing': signJwt({ alg: 'HS256' }, { sub: 'x' }, key),
+    expired: signJwt({ alg: 'HS256' }, { sub: 'x', exp: nowS - 10 }, key),
+    'nbf ahead': signJwt({ alg: 'HS256' }, { sub: 'x', exp: nowS + 60, nbf: nowS + 60 }, key),
+    'sub an object': signJwt({ alg: 'HS256' }, { sub: { id: 1 }, exp: nowS + 60 }, key),
   };
   log('how each reports a failure (Hilal / jose / fast-jwt):');
   for (const [what, token] of Object.entries(cases)) {
