@@ -158,6 +158,13 @@ export const VerifyJwtBody = Type.Object({
   botId: Type.String(),
   /** The compact JWS; never logged, stored or echoed. */
   token: Type.String(),
+  /**
+   * Opt-in, the widget's load (README "HTTP API"): the answer, 200 or 401, also carries the
+   * bot's `config` and the `history` of the session now in force — the verified one, else
+   * `session`. `session`, the credential this browser holds, stands for `Authorization: Bearer`
+   * (carried over), so that the request stays CORS-simple. In the body, never in a URL.
+   */
+  load: Type.Optional(Type.Object({ session: Type.Optional(Type.String()) })),
 });
 export type VerifyJwtBody = Static<typeof VerifyJwtBody>;
 
@@ -254,6 +261,26 @@ export const WidgetBootstrapResponse = Type.Object(
   closed,
 );
 export type WidgetBootstrapResponse = Static<typeof WidgetBootstrapResponse>;
+
+/** What `load` adds to verify-jwt's answer: the bootstrap's `config` and `history`, same shapes. */
+const LoadParts = { config: Type.Optional(WidgetConfig), history: Type.Optional(HistoryResponse) };
+
+/**
+ * verify-jwt's 200 and 401 as schemas: the contract's bodies (`VerifiedResponse`,
+ * `VerifyFailedResponse`), and, only when the request asked `load`, `config` (always) and
+ * `history` (when the session in force is live and may chat). Without `load` neither is sent.
+ */
+export const VerifiedLoadResponse = Type.Object(
+  { ...VerifiedResponse.properties, ...LoadParts },
+  closed,
+);
+export type VerifiedLoadResponse = Static<typeof VerifiedLoadResponse>;
+
+export const VerifyFailedLoadResponse = Type.Object(
+  { ...VerifyFailedResponse.properties, ...LoadParts },
+  closed,
+);
+export type VerifyFailedLoadResponse = Static<typeof VerifyFailedLoadResponse>;
 
 /**
  * `POST /api/chat/events`: the stream of `GET /api/chat/events`, asked without a preflight. The

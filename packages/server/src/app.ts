@@ -18,6 +18,7 @@ import { createReplyService, type ReplyService } from './chat/reply-service.js';
 import { createBuiltinResponder } from './chat/responder/builtin-responder.js';
 import { createOpenAiResponder } from './chat/responder/openai-responder.js';
 import type { Responder } from './chat/responder/responder.js';
+import { loadWidget } from './chat/widget-load.js';
 import { dashboardPlugin } from './dashboard/dashboard-plugin.js';
 import { demoPlugin } from './demo/demo-plugin.js';
 import type { DemoIds } from './demo/seed-demo.js';
@@ -158,17 +159,13 @@ export async function buildApp(
   });
   const chat = createChatService({ db, dialect: services.dialect, store, now, replies, sessions });
 
-  await app.register(identityPlugin, { identity });
-  await app.register(chatPlugin, {
-    db,
-    sessions,
-    signingKeys,
-    counters,
-    now,
-    chat,
-    streams,
+  const widgetLoad = { db, sessions, signingKeys, counters, now, chat, identity };
+  await app.register(identityPlugin, {
     identity,
+    // verify-jwt with `load` answers the widget's load as the bootstrap does (README "HTTP API").
+    load: (body, from) => loadWidget(widgetLoad, body, from),
   });
+  await app.register(chatPlugin, { ...widgetLoad, streams });
   await app.register(accountsPlugin, { db, store, now, config });
   await app.register(membersPlugin, {
     db,

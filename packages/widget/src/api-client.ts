@@ -73,11 +73,13 @@ interface CallOptions {
   readonly simple?: boolean;
   /** The identity header for a session other than the current one (its logout). */
   readonly belief?: IdentitySource;
+  /** A 401 is an answer to read (a refused token's), not an error. */
+  readonly refusal?: boolean;
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
-/** What the widget's load will ask (`POST /api/widget/bootstrap`), known before it asks it. */
+/** What the widget's load will ask, known before it asks it. */
 export type BootPlan = Omit<WidgetBootstrapBody, 'orgId' | 'botId'>;
 
 export function createApiClient(options: ApiClientOptions) {
@@ -105,7 +107,7 @@ export function createApiClient(options: ApiClientOptions) {
       const decided = parseIdentity(response.headers.get(IDENTITY_HEADER));
       if (decided) options.onIdentity(decided, init.session ?? null);
     }
-    if (response.ok) return response;
+    if (response.ok || (init.refusal && response.status === 401)) return response;
     const body: unknown = await response.json().catch(() => undefined);
     const code = isObject(body) ? (body.error ?? body.reason) : undefined;
     const detail = isObject(body) ? body.detail : undefined;
@@ -120,9 +122,10 @@ export function createApiClient(options: ApiClientOptions) {
   const json = async (response: Response): Promise<unknown> => response.json();
   const ids: WidgetConfigQuery = { orgId, botId };
 
-  // The load in one CORS-simple request (README "HTTP API"): its answers stand in for the first
-  // config, verify, session and history calls that ask exactly what it asked, once each. Any
-  // other call, or any call after it failed (an older server), goes to its own route.
+  // The load in one CORS-simple request (README "HTTP API"): with a token, verify-jwt with
+  // `load` (docs/contract.md §5), else `POST /api/widget/bootstrap`. Its answers stand in for the
+  // first config, verify, session and history calls that ask exactly what it asked, once each.
+  // Any other call, or any call after it failed (an older server), goes to its own route.
   let plan: BootPlan = {};
   let boot: Promise<Bootstrap | undefined> | undefined;
   let bootError: unknown;
@@ -137,9 +140,19 @@ export function createApiClient(options: ApiClientOptions) {
   return {
     prefetch(next: BootPlan): void {
       plan = next;
-      boot = call('/api/widget/bootstrap', { method: 'POST', body: { ...ids, ...next } })
+      const { token, session } = next;
+      boot = (
+        token
+          ? call('/api/widget/verify-jwt', {
+              method: 'POST',
+              body: { ...ids, token, load: { session } } satisfies VerifyJwtBody,
+              refusal: true,
+            })
+          : call('/api/widget/bootstrap', { method: 'POST', body: { ...ids, ...next } })
+      )
         .then(json)
-        .then((body) => parseBootstrap(body, next.session))
+        // verify-jwt's answer is itself the verdict, beside the load's config and history.
+        .then((body) => parseBootstrap(token ? { ...Object(body), verified: body } : body, session))
         .catch((error: unknown) => {
           bootError = error;
           return undefined;

@@ -104,8 +104,9 @@ export class Identity {
 
   /**
    * What `settle(offered)` will first ask the server, as far as that is known now: the widget's
-   * load asks it together with the config and the conversation (`POST /api/widget/bootstrap`).
-   * It follows `#settle`; where the two part ways, the call goes to its own route.
+   * load asks it together with the config and the conversation (with a token `POST
+   * /api/widget/verify-jwt` with `load`, else `POST /api/widget/bootstrap`). It follows
+   * `#settle`; where the two part ways, the call goes to its own route.
    */
   plan(offered: string | undefined): BootPlan {
     const record = this.#record;

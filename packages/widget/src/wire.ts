@@ -157,8 +157,9 @@ export function parseDelta(value: unknown): DeltaEvent | undefined {
 }
 
 /**
- * A parsed `POST /api/widget/bootstrap`: each part as its own route's parser reads it, and the
- * session its `history` belongs to (the verified or started one, else `held`, the one it sent).
+ * A parsed load: `POST /api/widget/bootstrap`'s answer, or verify-jwt's with `load` (its body
+ * then is the `verified` part too). Each part as its own route's parser reads it, and the session
+ * its `history` belongs to (the verified or started one, else `held`, the one it sent).
  */
 export interface Bootstrap {
   readonly config: Appearance;

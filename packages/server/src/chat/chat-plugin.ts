@@ -19,7 +19,8 @@ import { type ChatAuthDeps, chatAuth } from './chat-auth.js';
 import type { ChatService } from './chat-service.js';
 import { requireIdentityMode } from './identity-mode.js';
 import type { LiveStreams } from './live-stream.js';
-import { registerWidgetBootstrap, widgetConfig } from './widget-bootstrap-route.js';
+import { registerWidgetBootstrap } from './widget-bootstrap-route.js';
+import { widgetConfig } from './widget-load.js';
 import { registerWidgetScript } from './widget-script-route.js';
 
 export interface ChatDeps extends ChatAuthDeps {

@@ -10,7 +10,8 @@ export const WAIT_MS = 30_000;
 /**
  * What a test reads of an answer about an identity: a whole response, or its part of the load's
  * bootstrap (`text()` is then the whole bootstrap response, `status()` what the part's own route
- * would have answered).
+ * would have answered), or of the load's verify-jwt (`json()` then without the `config` and
+ * `history` that `load` added, `text()` the whole response).
  */
 export type Answer = Pick<Response, 'status' | 'json' | 'text' | 'request'>;
 
@@ -31,7 +32,8 @@ export interface IdentityHeaders {
 
 /**
  * The chat calls every conversation makes: listen to it, send to it. (Its history comes with the
- * load, `POST /api/widget/bootstrap`, or from `GET /api/chat/history` on a later switch.)
+ * load, `POST /api/widget/bootstrap` or verify-jwt with `load`, or from `GET /api/chat/history` on
+ * a later switch.)
  */
 const ANSWERED = ['POST /api/chat/events', 'POST /api/chat/messages'];
 
@@ -81,8 +83,9 @@ export class NetworkLog {
   }
 
   /**
-   * The `nth` answer about a token: `POST /api/widget/verify-jwt`'s, or the `verified` part of
-   * the load's `POST /api/widget/bootstrap` that carried one, as verify-jwt would have sent it.
+   * The `nth` answer about a token: `POST /api/widget/verify-jwt`'s (the load's without what
+   * `load` added), or the `verified` part of a `POST /api/widget/bootstrap` that carried one, as
+   * verify-jwt would have sent it.
    */
   verification(nth = 0): Promise<Answer> {
     return this.#answer(nth, '/api/widget/verify-jwt', 'verified');
@@ -112,7 +115,18 @@ export class NetworkLog {
   async #answer(nth: number, route: string, part: string): Promise<Answer> {
     const what = `${route} or its bootstrap`;
     const response = await this.#nthResponse(() => this.#asking(route), nth, what);
-    if (new URL(response.url()).pathname === route) return response;
+    if (new URL(response.url()).pathname === route) {
+      if (bodyValue(response.request(), 'load') === undefined) return response;
+      return {
+        status: () => response.status(),
+        json: async () => {
+          const { config, history, ...answer } = await response.json();
+          return answer;
+        },
+        text: () => response.text(),
+        request: () => response.request(),
+      };
+    }
     const text = await response.text();
     const body: unknown = response.ok() ? Reflect.get(JSON.parse(text), part) : undefined;
     const status = !response.ok()
@@ -216,14 +230,17 @@ export class NetworkLog {
 
 /**
  * The credential a request carried (`hws_…`), if any: as `Authorization: Bearer`, or in the body
- * of a simple request (`POST /api/chat/events`).
+ * of a simple request (`POST /api/chat/events`, verify-jwt's `load`).
  */
 export async function credentialOf(request: Request): Promise<string | undefined> {
   const header = (await request.allHeaders()).authorization;
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length);
-  return new URL(request.url()).pathname === '/api/chat/events'
-    ? bodyField(request, 'session')
-    : undefined;
+  const { pathname } = new URL(request.url());
+  if (pathname === '/api/chat/events') return bodyField(request, 'session');
+  const load = pathname === '/api/widget/verify-jwt' ? bodyValue(request, 'load') : undefined;
+  const session =
+    typeof load === 'object' && load !== null ? Reflect.get(load, 'session') : undefined;
+  return typeof session === 'string' ? session : undefined;
 }
 
 /** A string field of a request's JSON body. */

@@ -1,12 +1,14 @@
 // Issue 9 item 6: a page from another origin loads the widget with at most three requests to Hilal
-// (chat_v3.js, POST /api/widget/bootstrap, the stream) before it is ready — shown, identity
-// settled, the conversation loaded and the stream connected — and none of them is preflighted:
-// every one is a CORS-simple request (no custom header, `text/plain` bodies), credentials and
-// tokens in bodies, never in URLs.
+// (chat_v3.js, one POST, the stream) before it is ready — shown, identity settled, the conversation
+// loaded and the stream connected — and none of them is preflighted: every one is a CORS-simple
+// request (no custom header, `text/plain` bodies), credentials and tokens in bodies, never in URLs.
+// The POST is `POST /api/widget/bootstrap`, or with a token `POST /api/widget/verify-jwt` with
+// `load`, as docs/contract.md §5 says the widget verifies on mount.
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { type Harness, NO_CHROMIUM, startHarness, TEST_OPTIONS } from './harness.js';
+import { credentialOf } from './network-log.js';
 import type { WidgetPage } from './widget-page.js';
 
 const MAX_REQUESTS = 3;
@@ -99,13 +101,43 @@ describe('the widget load path, in a browser', { skip: NO_CHROMIUM }, () => {
       );
       try {
         assertLoadPath(requests);
+        assert.deepEqual(requests, [
+          'GET /chat_v3.js',
+          'POST /api/widget/verify-jwt',
+          'POST /api/chat/events',
+        ]);
         const verify = await w.net.verification();
         assert.equal(verify.status(), 200);
         assert.equal(verify.request().headers()['content-type'], 'text/plain;charset=UTF-8');
+        assert.equal(verify.request().headers().authorization, undefined, 'no custom header');
         const { session } = (await verify.json()) as { session: string };
         w.net.assertNotInUrls([token, session]);
         const { reply } = await w.send('Hello');
         assert.match(reply, /Lea Load/);
+
+        // Returning, still signed in: the session held rides in verify-jwt's body (`load`), and
+        // its conversation comes back with the verdict.
+        const { requests: again } = await loadPath(
+          h,
+          async () => {
+            await w.page.reload({ waitUntil: 'load' });
+            return w;
+          },
+          { identity: 'verified', name: claims.name, messages: 2 },
+        );
+        assertLoadPath(again);
+        // chat_v3.js may come from the browser's cache this time.
+        assert.deepEqual(
+          again.filter((request) => request !== 'GET /chat_v3.js'),
+          ['POST /api/widget/verify-jwt', 'POST /api/chat/events'],
+        );
+        const reverify = await w.net.verification(1);
+        assert.equal(reverify.status(), 200);
+        assert.equal(
+          await credentialOf(reverify.request()),
+          session,
+          'the session held, in the body',
+        );
         w.assertNoPageErrors();
       } finally {
         await w.close();
