@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
+import type { TestDialect } from './support/databases.js';
 import { seedBot, startTestApp, type TestApp } from './support/test-app.js';
 import { WidgetClient } from './support/widget-client.js';
 
 // The statements of a verified visitor's message on PostgreSQL, in order, as `postMessage` in
 // src/chat/chat-service.ts describes them: one row per statement.
 const MESSAGE: Array<[string, RegExp]> = [
-  ['the session is not logged out', /^select .* from "widget_session_revocations"/],
   [
-    'the bot: settings and knowledge version',
-    /^select "name", "settings", "knowledge_version" from "chatbots"/,
+    'the session is not logged out, the bot (settings, knowledge version) and its signing secrets',
+    /^select .*, exists \(select .* from "widget_session_revocations" .*\) as "revoked" from "chatbots" left join "widget_secrets" as "active" .* left join "widget_secrets" as "pending" /,
   ],
-  ["the bot's signing secrets (verified)", /^select .* from "chatbots" left join "widget_secrets"/],
   ['the contact and its open conversation', /^select .* from "contacts" left join "conversations"/],
   [
     "the message and its conversation's touch",
@@ -23,37 +23,21 @@ const MESSAGE: Array<[string, RegExp]> = [
   ],
 ];
 
-describe('the statements of a widget message (postgres)', () => {
-  let t: TestApp;
-  let widget: WidgetClient;
+/** An app whose statements are recorded, with a visitor verified on it. */
+async function recordingApp(dialect: TestDialect) {
   let recording = false;
   const statements: string[] = [];
-
-  before(async () => {
-    t = await startTestApp(
-      'postgres',
-      {},
-      {
-        databaseLog: (event) => {
-          if (recording) statements.push(event.query.sql.replace(/\s+/g, ' '));
-        },
+  const t = await startTestApp(
+    dialect,
+    {},
+    {
+      databaseLog: (event) => {
+        if (recording) statements.push(event.query.sql.replace(/\s+/g, ' '));
       },
-    );
-    widget = new WidgetClient(t.app, await seedBot(t.services));
-    assert.equal((await widget.verify(widget.token('user-1', { name: 'Ann' }))).statusCode, 200);
-  });
-  after(() => t.close());
-
-  /** The statements of a message, from its request until the bot's reply is stored. */
-  const send = async (text: string) => {
-    statements.length = 0;
-    recording = true;
-    const res = await widget.send(text);
-    await t.app.replies.drain();
-    recording = false;
-    assert.equal(res.statusCode, 200, res.body);
-    return [...statements];
-  };
+    },
+  );
+  const widget = new WidgetClient(t.app, await seedBot(t.services));
+  assert.equal((await widget.verify(widget.token('user-1', { name: 'Ann' }))).statusCode, 200);
 
   const record = async (run: () => Promise<void>) => {
     statements.length = 0;
@@ -62,6 +46,26 @@ describe('the statements of a widget message (postgres)', () => {
     recording = false;
     return [...statements];
   };
+  /** The statements of a message, from its request until the bot's reply is stored. */
+  const send = (text: string) =>
+    record(async () => {
+      const res = await widget.send(text);
+      await t.app.replies.drain();
+      assert.equal(res.statusCode, 200, res.body);
+    });
+  return { t, widget, record, send };
+}
+
+describe('the statements of a widget message (postgres)', () => {
+  let t: TestApp;
+  let widget: WidgetClient;
+  let record: (run: () => Promise<void>) => Promise<string[]>;
+  let send: (text: string) => Promise<string[]>;
+
+  before(async () => {
+    ({ t, widget, record, send } = await recordingApp('postgres'));
+  });
+  after(() => t.close());
 
   it('the first message opens the conversation in one transaction behind the contact row', async () => {
     const list = await send('hello');
@@ -101,5 +105,40 @@ describe('the statements of a widget message (postgres)', () => {
     });
     assert.match(list.at(-1) ?? '', /^select .* from "messages"/, list.join('\n'));
     assert.ok(!list.some((s) => /^(insert|update)\b/.test(s)), list.join('\n'));
+  });
+});
+
+describe('the statements of a widget message (sqlite)', () => {
+  let t: TestApp;
+  let send: (text: string) => Promise<string[]>;
+  before(async () => {
+    ({ t, send } = await recordingApp('sqlite'));
+  });
+  after(() => t.close());
+
+  const SECRETS = /"widget_secrets"/;
+  const ONE_READ =
+    /^select .*, exists \(select .* from "widget_session_revocations" .*\) as "revoked" from "chatbots" /;
+
+  // SQLite's signing keys are cached until another connection commits (identity/signing-keys.ts):
+  // reading them costs more than the cache, so the chat API reads them only when it must.
+  it('the session and its bot are one read; the secrets join it only after a commit elsewhere', async () => {
+    await send('hello');
+    const warm = await send('thanks');
+    assert.match(warm[0] ?? '', ONE_READ, warm.join('\n'));
+    assert.ok(!warm.some((s) => SECRETS.test(s)), warm.join('\n'));
+
+    // Another process commits: anything, here a new name (the same value would write nothing).
+    const other = new SQLite(t.env.databaseUrl.slice('sqlite:'.length));
+    other.prepare("UPDATE chatbots SET name = 'Renamed elsewhere'").run();
+    other.close();
+    const cold = await send('again');
+    assert.match(cold[0] ?? '', ONE_READ, cold.join('\n'));
+    assert.match(cold[0] ?? '', /from "chatbots" left join "widget_secrets" as "active"/);
+    assert.equal(cold.filter((s) => SECRETS.test(s)).length, 1, cold.join('\n'));
+
+    // What that read found is cached again.
+    const again = await send('and again');
+    assert.ok(!again.some((s) => SECRETS.test(s)), again.join('\n'));
   });
 });

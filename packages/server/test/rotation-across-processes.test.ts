@@ -24,6 +24,15 @@ async function verifyOver(server: { url: string }, bot: SeededBot, token: string
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+/** The identity a widget session holds now on `server`, as its chat history says. */
+async function identityOver(server: { url: string }, session: string) {
+  const res = await fetch(`${server.url}/api/chat/history`, {
+    headers: { authorization: `Bearer ${session}` },
+  });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { identity: string }).identity;
+}
+
 const tokenFor = (secret: string) =>
   signHs256(secret, { sub: 'u-1', exp: Math.floor(Date.now() / 1000) + 600 });
 const MISMATCH = { verified: false, reason: 'invalid_signature', detail: 'signature_mismatch' };
@@ -136,6 +145,20 @@ describe('rotation across processes: the command line rotates while a SQLite ser
     assert.equal(after.status, 401);
     assert.equal(after.body.reason, 'invalid_signature');
     assert.equal((await verifyOver(server, bot, tokenFor(secret))).status, 200);
+  });
+
+  it('after `hilal bot secret regenerate`, a verified chat session is anonymous at its next request', async () => {
+    const env2 = env.env({ HILAL_MASTER_KEY: MASTER_KEY });
+    const current = JSON.parse(
+      (await runHilal(['bot', 'secret', 'regenerate', bot.botId], env2)).stdout,
+    ).secret as string;
+    const verified = await verifyOver(server, bot, tokenFor(current));
+    const session = verified.body.session as string;
+    assert.equal(await identityOver(server, session), 'verified');
+    assert.equal(await identityOver(server, session), 'verified', 'warm cache');
+
+    assert.equal((await runHilal(['bot', 'secret', 'regenerate', bot.botId], env2)).code, 0);
+    assert.equal(await identityOver(server, session), 'anonymous');
   });
 
   it('`regenerate --pending` verifies at the next request; `cancel` fails it, `save` fails the old one', async () => {

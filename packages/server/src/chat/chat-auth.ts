@@ -3,15 +3,14 @@ import type { Kysely } from 'kysely';
 import type { BotCounters } from '../bots/bot-counters.js';
 import { type BotSettings, originAllowed, parseBotSettings } from '../bots/bot-settings.js';
 import type { Database, IdentityState } from '../db/schema.js';
-import { inOrganization } from '../db/tenancy.js';
 import { HilalError } from '../errors.js';
-import { findSession } from '../identity/request-session.js';
-import type { SigningKeys } from '../identity/signing-keys.js';
+import type { KeysLookup, SigningKeys } from '../identity/signing-keys.js';
 import {
   effectiveIdentity,
   type WidgetSession,
   type WidgetSessions,
 } from '../identity/widget-sessions.js';
+import { type ChatCallerRow, readChatCaller } from './chat-caller-read.js';
 import { chatRequestParts } from './chat-request.js';
 
 /** Who is calling the chat API, as the server decided it. */
@@ -34,8 +33,8 @@ declare module 'fastify' {
 
 export interface ChatAuthDeps {
   readonly db: Kysely<Database>;
-  readonly sessions: Pick<WidgetSessions, 'find'>;
-  readonly signingKeys: Pick<SigningKeys, 'resolve'>;
+  readonly sessions: Pick<WidgetSessions, 'find' | 'open'>;
+  readonly signingKeys: Pick<SigningKeys, 'resolve' | 'lookup'>;
   readonly counters: Pick<BotCounters, 'add'>;
   readonly now: () => number;
 }
@@ -53,16 +52,26 @@ export function chatAuth(deps: ChatAuthDeps): preHandlerAsyncHookHandler {
   return async function authenticateChat(request: FastifyRequest, reply: FastifyReply) {
     const nowMs = deps.now();
     const { credential, claimed } = chatRequestParts(request);
-    const session = await findSession(deps.sessions, credential, nowMs);
+    const session = credential === undefined ? undefined : deps.sessions.open(credential, nowMs);
     if (session === undefined) throw new HilalError('unauthorized');
 
-    const bot = await findChatBot(deps.db, session.organizationId, session.chatbotId);
-    if (bot === undefined) throw new HilalError('unauthorized');
-    const settings = parseBotSettings(bot.settings, bot.name);
+    // A verified session needs its bot's signing keys: from the cache when current, else read
+    // with the session's logout and its bot, in one statement (`chat-caller-read.ts`).
+    const keys =
+      session.identity === 'verified'
+        ? deps.signingKeys.lookup(session.organizationId, session.chatbotId)
+        : undefined;
+    const read = await readChatCaller(deps.db, session, keys !== undefined && !keys.cached);
+    if (read === undefined || read.revoked) throw new HilalError('unauthorized');
+    const settings = parseBotSettings(read.settings, read.name);
     if (!originAllowed(settings, request.headers.origin))
       throw new HilalError('origin_not_allowed');
 
-    const identity = await currentIdentity(deps, session, nowMs);
+    // As `currentIdentity`, with the keys at hand.
+    const identity =
+      keys === undefined
+        ? session.identity
+        : effectiveIdentity(session, keysNow(keys, read, settings), nowMs / 1000);
     reply.header('X-Hilal-Identity-Source', identity);
 
     if (
@@ -75,26 +84,21 @@ export function chatAuth(deps: ChatAuthDeps): preHandlerAsyncHookHandler {
     request.chatCaller = {
       session,
       identity,
-      botName: bot.name,
+      botName: read.name,
       settings,
-      knowledgeVersion: bot.knowledge_version,
+      knowledgeVersion: read.knowledgeVersion,
     };
   };
 }
 
-/** What the chat API reads of the session's bot on every request: one row, by its key. */
-function findChatBot(db: Kysely<Database>, organizationId: string, botId: string) {
-  return db
-    .selectFrom('chatbots')
-    .select(['name', 'settings', 'knowledge_version'])
-    .where(inOrganization('chatbots', organizationId))
-    .where('id', '=', botId)
-    .executeTakeFirst();
+function keysNow(keys: KeysLookup, read: ChatCallerRow, settings: BotSettings) {
+  if (keys.cached) return keys.cached;
+  return read.secrets && keys.fromRow(read.secrets, settings.allowedOrigins);
 }
 
 /** A verified session is verified only while its token and its secret still hold (docs/contract.md §2). */
 export async function currentIdentity(
-  deps: Pick<ChatAuthDeps, 'signingKeys'>,
+  deps: { readonly signingKeys: Pick<SigningKeys, 'resolve'> },
   session: WidgetSession,
   nowMs: number,
 ): Promise<IdentityState> {

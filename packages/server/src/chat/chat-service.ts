@@ -43,12 +43,14 @@ export interface ChatService {
    * Stores a visitor's message once, publishes it, and starts the bot's reply.
    *
    * Its cost on PostgreSQL, a message of a verified visitor to their open conversation with the
-   * built-in responder (test/chat-statements.test.ts): 6 statements, 2 commits. The session is not
-   * revoked; the bot's row (settings, `knowledge_version`); its signing secrets (verified only);
-   * the contact with its open conversation; the message with its conversation's touch, one
-   * statement; and the bot's reply with its touch, one statement, its knowledge from the bot's
-   * index (read again only when `knowledge_version` moved). A first message, or new details,
-   * writes the contact, the conversation and the message in one transaction instead.
+   * built-in responder (test/chat-statements.test.ts): 4 statements, 2 commits. The session is
+   * not revoked, the bot's row (settings, `knowledge_version`) and its signing secrets, one
+   * statement (`chat-caller-read.ts`; on SQLite the secrets come from the signing keys' cache
+   * instead while nothing is committed elsewhere); the contact with its open conversation; the
+   * message with its conversation's touch, one statement; and the bot's reply with its touch,
+   * one statement, its knowledge from the bot's index (read again only when `knowledge_version`
+   * moved). A first message, or new details, writes the contact, the conversation and the
+   * message in one transaction instead.
    */
   postMessage(
     caller: ChatCaller,

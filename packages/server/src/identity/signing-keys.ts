@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.js';
 import { deriveKey } from '../secrets/aead.js';
 import { type SecretCipher, secretContext } from '../secrets/secret-cipher.js';
 import { hmacKeyOf, pendingExpiresAt } from '../secrets/widget-secret.js';
-import { findSigningSecret } from '../secrets/widget-secrets-repository.js';
+import { findSigningSecret, type SigningSecretRow } from '../secrets/widget-secrets-repository.js';
 
 export interface SigningKey {
   /** The HMAC key, or undefined when neither the bot nor the environment has a secret. */
@@ -35,9 +35,24 @@ export interface PendingKey {
 export interface SigningKeys {
   /** The keys that verify tokens for this bot right now; undefined when the bot is not in the org. */
   resolve(organizationId: string, chatbotId: string): Promise<SigningKey | undefined>;
+  /**
+   * For a caller that reads the secrets itself, `selectSigningSecret`'s columns folded into a
+   * statement of its own (the chat API: `chat/chat-caller-read.ts`): the keys this process holds
+   * and knows to be current (SQLite, nothing committed elsewhere since), so that it need not read
+   * them; or else how to make them from the row it reads next (always so on PostgreSQL).
+   */
+  lookup(organizationId: string, chatbotId: string): KeysLookup;
   /** Forgets cached keys and origins; called after this process changes a secret or settings. */
   invalidate(): void;
 }
+
+export type KeysLookup =
+  | { readonly cached: SigningKey }
+  | {
+      readonly cached?: undefined;
+      /** The keys in force from the bot's row, read after `lookup` (cached when safe to). */
+      fromRow(row: SigningSecretRow, allowedOrigins: readonly string[]): SigningKey;
+    };
 
 const CACHE_LIMIT = 10_000;
 
@@ -71,6 +86,8 @@ interface LoadedKeys {
  *   process, the command line) or this process changes a secret itself (`invalidate`). Checking
  *   data_version costs a few microseconds and no query, and a save is a commit, so no request
  *   after the save can see the old id.
+ * - The chat API reads the ids, when it must, in the one statement it reads each request's session
+ *   and bot with (`lookup`): the same cache, the same rules, one round trip fewer.
  * - A bot not found is never cached: creating a bot needs no invalidation.
  * - A pending secret is cached with its expiry time, and every resolve compares that with `now`,
  *   so it stops verifying at its 24th hour whether or not anything is committed then.
@@ -99,10 +116,11 @@ export function createSigningKeys(deps: SigningKeysDeps): SigningKeys {
     return key;
   }
 
-  async function load(organizationId: string, chatbotId: string): Promise<LoadedKeys | undefined> {
-    const row = await findSigningSecret(db, organizationId, chatbotId);
-    if (row === undefined) return undefined;
-    const { allowedOrigins } = parseBotSettings(row.settings);
+  function loadedFrom(
+    chatbotId: string,
+    row: SigningSecretRow,
+    allowedOrigins: readonly string[],
+  ): LoadedKeys {
     const active: SigningKey =
       row.secretId === null || row.ciphertext === null
         ? { ...envKey, allowedOrigins }
@@ -129,28 +147,37 @@ export function createSigningKeys(deps: SigningKeysDeps): SigningKeys {
       : loaded.withPending;
   }
 
-  return {
-    async resolve(organizationId, chatbotId) {
-      if (dataVersion === undefined) {
-        const loaded = await load(organizationId, chatbotId);
-        return loaded && inForce(loaded);
-      }
-      const version = dataVersion();
+  function lookup(organizationId: string, chatbotId: string): KeysLookup {
+    const cacheKey = `${organizationId}/${chatbotId}`;
+    const version = dataVersion?.();
+    if (version !== undefined) {
       if (version !== seenVersion) {
         loadedByBot.clear();
         seenVersion = version;
       }
-      const cacheKey = `${organizationId}/${chatbotId}`;
       const cached = loadedByBot.get(cacheKey);
-      if (cached !== undefined) return inForce(cached);
-      const loadedIn = generation;
-      const loaded = await load(organizationId, chatbotId);
-      if (loaded === undefined) return undefined;
-      // Only if nothing was committed or saved meanwhile may the answer be kept.
-      if (dataVersion() === seenVersion && generation === loadedIn)
-        remember(loadedByBot, cacheKey, loaded);
-      return inForce(loaded);
+      if (cached !== undefined) return { cached: inForce(cached) };
+    }
+    const loadedIn = generation;
+    return {
+      fromRow(row, allowedOrigins) {
+        const loaded = loadedFrom(chatbotId, row, allowedOrigins);
+        // Only if nothing was committed or saved since the lookup may the answer be kept.
+        if (version !== undefined && dataVersion?.() === version && generation === loadedIn)
+          remember(loadedByBot, cacheKey, loaded);
+        return inForce(loaded);
+      },
+    };
+  }
+
+  return {
+    async resolve(organizationId, chatbotId) {
+      const found = lookup(organizationId, chatbotId);
+      if (found.cached !== undefined) return found.cached;
+      const row = await findSigningSecret(db, organizationId, chatbotId);
+      return row && found.fromRow(row, parseBotSettings(row.settings).allowedOrigins);
     },
+    lookup,
     invalidate() {
       generation++;
       loadedByBot.clear();

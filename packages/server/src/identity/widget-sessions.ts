@@ -52,6 +52,12 @@ export interface WidgetSessions {
   issue(session: NewWidgetSession, now: number): { credential: string; id: string };
   /** The live session a credential names, or undefined (forged, malformed, expired or ended). */
   find(credential: string, now: number): Promise<WidgetSession | undefined>;
+  /**
+   * The session a credential names, or undefined (forged, malformed or expired), read from the
+   * credential alone: whether it was ended (logout) is left to the caller, who asks the database
+   * with `sessionRevocation` in a statement of its own (the chat API: `chat/chat-caller-read.ts`).
+   */
+  open(credential: string, now: number): WidgetSession | undefined;
   /** Ends the session's whole family before its expiry (the widget's logout, docs/contract.md §10). */
   endFamily(session: WidgetSession, now: number): Promise<void>;
 }
@@ -108,6 +114,25 @@ export function createWidgetSessions(db: Kysely<Database>, masterKey: Buffer): W
     }
   }
 
+  function openSession(credential: string, now: number): WidgetSession | undefined {
+    const fields = unseal(credential);
+    if (fields === undefined || fields.x <= now) return undefined;
+    return {
+      id: fields.i,
+      organizationId: fields.o,
+      chatbotId: fields.b,
+      visitorId: fields.v,
+      identity: fields.s,
+      sub: fields.u ?? null,
+      name: fields.n ?? null,
+      email: fields.e ?? null,
+      secretRef: fields.r ?? null,
+      verifiedUntil: fields.t ?? null,
+      expiresAt: fields.x,
+      familyId: fields.f ?? fields.i,
+    };
+  }
+
   return {
     issue(session, now) {
       // The IV is fresh randomness that must never repeat under this key anyway; it doubles as
@@ -132,32 +157,13 @@ export function createWidgetSessions(db: Kysely<Database>, masterKey: Buffer): W
     },
 
     async find(credential, now) {
-      const fields = unseal(credential);
-      if (fields === undefined || fields.x <= now) return undefined;
-      const familyId = fields.f ?? fields.i;
-      // A revocation names a family (logout) or, from earlier versions, a single session.
-      const revoked = await db
-        .selectFrom('widget_session_revocations')
-        .select('session_id')
-        .where(inOrganization('widget_session_revocations', fields.o))
-        .where('session_id', 'in', familyId === fields.i ? [fields.i] : [fields.i, familyId])
-        .executeTakeFirst();
-      if (revoked) return undefined;
-      return {
-        id: fields.i,
-        organizationId: fields.o,
-        chatbotId: fields.b,
-        visitorId: fields.v,
-        identity: fields.s,
-        sub: fields.u ?? null,
-        name: fields.n ?? null,
-        email: fields.e ?? null,
-        secretRef: fields.r ?? null,
-        verifiedUntil: fields.t ?? null,
-        expiresAt: fields.x,
-        familyId,
-      };
+      const session = openSession(credential, now);
+      if (session === undefined) return undefined;
+      const revoked = await sessionRevocation(db, session).executeTakeFirst();
+      return revoked ? undefined : session;
     },
+
+    open: openSession,
 
     async endFamily(session, now) {
       await db
@@ -180,6 +186,25 @@ export function createWidgetSessions(db: Kysely<Database>, masterKey: Buffer): W
         .execute();
     },
   };
+}
+
+/**
+ * The query that finds the session ended: a row when it was (logout). A revocation names a family
+ * (logout) or, from earlier versions, a single session.
+ */
+export function sessionRevocation(
+  db: Kysely<Database>,
+  session: Pick<WidgetSession, 'id' | 'organizationId' | 'familyId'>,
+) {
+  return db
+    .selectFrom('widget_session_revocations')
+    .select('session_id')
+    .where(inOrganization('widget_session_revocations', session.organizationId))
+    .where(
+      'session_id',
+      'in',
+      session.familyId === session.id ? [session.id] : [session.id, session.familyId],
+    );
 }
 
 /**
