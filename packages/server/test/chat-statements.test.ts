@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
+import { signedInAdmin } from './support/admin-client.js';
 import type { TestDialect } from './support/databases.js';
 import { seedBot, startTestApp, type TestApp } from './support/test-app.js';
 import { WidgetClient } from './support/widget-client.js';
@@ -105,6 +106,30 @@ describe('the statements of a widget message (postgres)', () => {
     });
     assert.match(list.at(-1) ?? '', /^select .* from "messages"/, list.join('\n'));
     assert.ok(!list.some((s) => /^(insert|update)\b/.test(s)), list.join('\n'));
+  });
+
+  it("an agent's reply is one write: the message and the conversation's handover in one statement", async () => {
+    const conversationId = (await widget.history()).json().conversationId;
+    const agent = await signedInAdmin(
+      t.app,
+      t.services,
+      'agent@statements.test',
+      'agent',
+      widget.bot.orgId,
+    );
+    const list = await record(async () => {
+      const res = await agent.call('POST', `/api/admin/conversations/${conversationId}/messages`, {
+        text: 'On its way.',
+      });
+      assert.equal(res.statusCode, 200, res.body);
+    });
+    const writes = list.filter((s) => /^(insert|update|delete|with|begin|commit)\b/.test(s));
+    assert.equal(writes.length, 1, list.join('\n'));
+    assert.match(
+      writes[0] ?? '',
+      /^with "stored" as \(insert into "messages".*"touched" as \(update "conversations" set .*"status"/,
+      list.join('\n'),
+    );
   });
 });
 

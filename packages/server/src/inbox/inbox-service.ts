@@ -11,7 +11,7 @@ import { publishChatEvent } from '../chat/chat-events.js';
 import { touchConversation } from '../chat/conversations-repository.js';
 import { publishInboxActivity } from '../chat/inbox-activity.js';
 import { readMessageText } from '../chat/message-text.js';
-import { insertMessage, listMessages } from '../chat/messages-repository.js';
+import { listMessages, storeMessage } from '../chat/messages-repository.js';
 import type { Dialect } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { HilalError } from '../errors.js';
@@ -136,28 +136,30 @@ export function createInboxService(deps: InboxServiceDeps): InboxService {
       const { organizationId } = viewer;
       const row = await rowOf(viewer, conversationId);
       const nowMs = now();
-      const message = await db.transaction().execute(async (trx) => {
-        const { message } = await insertMessage(
-          trx,
-          {
-            organizationId,
-            conversationId: row.id,
-            clientMessageId: null,
-            author: 'agent',
-            text,
-            identitySource: row.identity,
-          },
-          nowMs,
-        );
-        // A human has taken over: the bot stops answering in this conversation.
-        await touchConversation(trx, organizationId, row.id, { status: 'human' }, nowMs);
-        return message;
-      });
-      await publishChatEvent(store, row.contact_id, { type: 'message', message });
-      await publishInboxActivity(store, organizationId, {
-        conversationId: row.id,
-        lastActivityAt: nowMs,
-      });
+      // A human has taken over: the bot stops answering in this conversation. The message and
+      // that change are one write (one statement on PostgreSQL).
+      const { message } = await storeMessage(
+        db,
+        dialect,
+        {
+          organizationId,
+          conversationId: row.id,
+          clientMessageId: null,
+          author: 'agent',
+          text,
+          identitySource: row.identity,
+        },
+        { status: 'human' },
+        nowMs,
+      );
+      // Issued together, they leave for Redis in one write.
+      await Promise.all([
+        publishChatEvent(store, row.contact_id, { type: 'message', message }),
+        publishInboxActivity(store, organizationId, {
+          conversationId: row.id,
+          lastActivityAt: nowMs,
+        }),
+      ]);
       return message;
     },
 

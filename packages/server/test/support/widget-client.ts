@@ -13,7 +13,7 @@ export class WidgetClient {
 
   constructor(
     private readonly app: FastifyInstance,
-    private readonly bot: SeededBot,
+    readonly bot: SeededBot,
   ) {}
 
   /** A token for `sub`, signed with the bot's secret, valid for `ttlS`. */
