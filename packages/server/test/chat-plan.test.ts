@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CompiledQuery, type Kysely, sql } from 'kysely';
+import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Database } from '../src/db/schema.js';
 import { DIALECTS, type TestDialect } from './support/databases.js';
+import { queryPlan } from './support/query-plan.js';
 import { type SeededBot, seedBot, startTestApp, type TestApp } from './support/test-app.js';
 import { WidgetClient } from './support/widget-client.js';
 
@@ -30,17 +31,6 @@ async function bulkSeed(db: Kysely<Database>, bot: SeededBot, count: number, at:
       (id, organization_id, conversation_id, client_message_id, author, text, identity_source, created_at)
     SELECT 'msg_seed' || i, ${org}, 'cnv_seed' || i, NULL, 'bot', 'Hello!', 'anonymous', ${t} + i
     FROM n`.execute(db);
-}
-
-/** The plan of one statement, one line per step. */
-async function planOf(db: Kysely<Database>, dialect: TestDialect, query: CompiledQuery) {
-  const prefix = dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN ' : 'EXPLAIN ';
-  const result = await db.executeQuery<Record<string, unknown>>(
-    CompiledQuery.raw(`${prefix}${query.sql}`, [...query.parameters]),
-  );
-  return result.rows
-    .map((row) => String(dialect === 'sqlite' ? row.detail : row['QUERY PLAN']))
-    .join('\n');
 }
 
 // Reading a whole big table, or a contact's conversation found through an organization's index.
@@ -123,7 +113,7 @@ for (const dialect of DIALECTS) {
         assert.ok(statements.size > 10, `${statements.size} statements recorded`);
         let lookups = 0;
         for (const query of statements.values()) {
-          const plan = await planOf(t.services.db, dialect, query);
+          const plan = await queryPlan(t.services.db, dialect, query);
           const where = `${query.sql}\n${plan}`;
           assert.doesNotMatch(plan, FULL_SCAN[dialect], where);
           if (/"conversations"\."status" != |"status" != /.test(query.sql)) {

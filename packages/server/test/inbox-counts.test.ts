@@ -7,11 +7,8 @@ import {
   upsertVerifiedContact,
   upsertVisitorContact,
 } from '../src/chat/contacts-repository.js';
-import {
-  findOrCreateOpenConversation,
-  touchConversation,
-} from '../src/chat/conversations-repository.js';
-import { insertMessage } from '../src/chat/messages-repository.js';
+import { createConversation, findOpenConversation } from '../src/chat/conversations-repository.js';
+import { storeMessage } from '../src/chat/messages-repository.js';
 import type { IdentityState } from '../src/db/schema.js';
 import { HilalError } from '../src/errors.js';
 import { newId } from '../src/ids.js';
@@ -106,13 +103,16 @@ for (const dialect of DIALECTS) {
           who.sub !== undefined
             ? await upsertVerifiedContact(trx, { ...key, sub: who.sub }, clock)
             : await upsertVisitorContact(trx, { ...key, visitorId: who.visitorId ?? '' }, clock);
-        const conversation = await findOrCreateOpenConversation(
+        const conversation =
+          (await findOpenConversation(trx, organizationId, contact.id)) ??
+          (await createConversation(
+            trx,
+            { organizationId, chatbotId, contactId: contact.id, identity },
+            clock,
+          ));
+        await storeMessage(
           trx,
-          { organizationId, chatbotId, contactId: contact.id, identity },
-          clock,
-        );
-        await insertMessage(
-          trx,
+          dialect,
           {
             organizationId,
             conversationId: conversation.id,
@@ -121,9 +121,9 @@ for (const dialect of DIALECTS) {
             text: 'hello',
             identitySource: identity,
           },
+          { identity },
           clock,
         );
-        await touchConversation(trx, organizationId, conversation.id, { identity }, clock);
         return { contactId: contact.id, conversationId: conversation.id };
       });
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { CompiledQuery, type Kysely, type KyselyPlugin, sql } from 'kysely';
+import { type CompiledQuery, type Kysely, type KyselyPlugin, sql } from 'kysely';
 import type { Database } from '../src/db/schema.js';
 import { newId } from '../src/ids.js';
 import { encodeInboxCursor } from '../src/inbox/inbox-cursor.js';
@@ -9,6 +9,7 @@ import type { InboxFilters, InboxViewer } from '../src/inbox/inbox-filters.js';
 import { inboxPageQuery } from '../src/inbox/inbox-repository.js';
 import { createInboxService, type InboxService } from '../src/inbox/inbox-service.js';
 import { DIALECTS } from './support/databases.js';
+import { queryPlan } from './support/query-plan.js';
 import { type SeededBot, seedBot, startTestApp, type TestApp } from './support/test-app.js';
 
 const CONVERSATIONS = 12_000;
@@ -83,13 +84,7 @@ for (const dialect of DIALECTS) {
     const plan = async (filters: InboxFilters, withCursor = false): Promise<string> => {
       const after = withCursor ? { lastActivityAt: clock + 5000, id: 'cnv_f' } : undefined;
       const query = inboxPageQuery(t.services.db, viewer, filters, { limit: 51, after }).compile();
-      const prefix = dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN ' : 'EXPLAIN ';
-      const result = await t.services.db.executeQuery<Record<string, unknown>>(
-        CompiledQuery.raw(`${prefix}${query.sql}`, [...query.parameters]),
-      );
-      return result.rows
-        .map((row) => String(dialect === 'sqlite' ? row.detail : row['QUERY PLAN']))
-        .join('\n');
+      return queryPlan(t.services.db, dialect, query);
     };
 
     before(async () => {
@@ -182,17 +177,6 @@ for (const dialect of DIALECTS) {
       });
     }
 
-    /** The plan of one statement, as text, one line per step. */
-    const explain = async (query: CompiledQuery): Promise<string> => {
-      const prefix = dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN ' : 'EXPLAIN ';
-      const result = await t.services.db.executeQuery<Record<string, unknown>>(
-        CompiledQuery.raw(`${prefix}${query.sql}`, [...query.parameters]),
-      );
-      return result.rows
-        .map((row) => String(dialect === 'sqlite' ? row.detail : row['QUERY PLAN']))
-        .join('\n');
-    };
-
     /** Every statement the inbox service sends for `run`, compiled, in order. */
     const statementsOf = async (run: (inbox: InboxService) => Promise<unknown>) => {
       const { db } = t.services;
@@ -247,7 +231,7 @@ for (const dialect of DIALECTS) {
         const statements = await statementsOf(run);
         assert.ok(statements.length > 0);
         for (const statement of statements) {
-          const text = await explain(statement);
+          const text = await queryPlan(t.services.db, dialect, statement);
           assert.doesNotMatch(text, fullScan, `${statement.sql}\n${text}`);
           // Summing `inbox_counts`'s few rows per chatbot may sort them, and so may the contact
           // panel one contact's conversations; nothing else sorts.
@@ -259,7 +243,11 @@ for (const dialect of DIALECTS) {
         if (name.startsWith('the conversation view') || name.startsWith('marking')) {
           // One conversation and its contact's few others: nothing walks the organization's.
           for (const statement of statements) {
-            assert.doesNotMatch(await explain(statement), walk, statement.sql);
+            assert.doesNotMatch(
+              await queryPlan(t.services.db, dialect, statement),
+              walk,
+              statement.sql,
+            );
           }
           return;
         }
@@ -271,7 +259,10 @@ for (const dialect of DIALECTS) {
           (s) => /"conversation_reads"/.test(s.sql) && /count/.test(s.sql),
         );
         assert.ok(unread, 'the unread total');
-        assert.match(await explain(unread), /conversation_reads_open_read/);
+        assert.match(
+          await queryPlan(t.services.db, dialect, unread),
+          /conversation_reads_open_read/,
+        );
       });
     }
 
@@ -283,7 +274,7 @@ for (const dialect of DIALECTS) {
         );
         assert.equal(searching.length, 2, 'the page and the counts');
         for (const statement of statements) {
-          const text = await explain(statement);
+          const text = await queryPlan(t.services.db, dialect, statement);
           assert.doesNotMatch(text, fullScan, `${statement.sql}\n${text}`);
           if (searching.includes(statement))
             assert.match(text, search, `${statement.sql}\n${text}`);

@@ -106,6 +106,30 @@ for (const dialect of DIALECTS) {
       assert.ok(!alone.body.includes('hws_'));
     });
 
+    it('load.session logged out, or NUL-laden: no conversation of it, or 400', async () => {
+      const visitor = new WidgetClient(t.app, bot);
+      await visitor.startAnonymous();
+      await visitor.send('before the logout');
+      await t.app.replies.drain();
+      const logout = await t.app.inject({
+        method: 'POST',
+        url: '/api/chat/logout',
+        headers: { authorization: `Bearer ${visitor.session}` },
+      });
+      assert.equal(logout.statusCode, 204, logout.body);
+      const token = visitor.token('after-logout');
+      const res = await verify({ token, load: { session: visitor.session } });
+      assert.equal(res.statusCode, 200, res.body);
+      const body = res.json();
+      // A new session, not of the ended family: nothing of the logged-out conversation.
+      assert.ok(!res.body.includes('before the logout'), res.body);
+      assert.deepEqual(body.history?.messages ?? [], []);
+
+      const nul = await verify({ token, load: { session: `${visitor.session}\u0000` } });
+      assert.equal(nul.statusCode, 400, nul.body);
+      assert.equal(nul.json().error, 'invalid_character');
+    });
+
     it('without load: the contract’s body alone, byte for byte', async () => {
       const visitor = new WidgetClient(t.app, bot);
       await visitor.startAnonymous();

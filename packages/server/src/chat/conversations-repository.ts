@@ -122,22 +122,6 @@ export async function createConversation(
   return conversation;
 }
 
-/**
- * The contact's open conversation, or a new one. Call it inside the transaction that upserted
- * the contact: on PostgreSQL that upsert holds the contact's row lock until commit, and SQLite
- * runs one transaction at a time, so two messages at once can never open two conversations.
- */
-export async function findOrCreateOpenConversation(
-  trx: Kysely<Database>,
-  values: { organizationId: string; chatbotId: string; contactId: string; identity: IdentityState },
-  now: number,
-): Promise<Conversation> {
-  return (
-    (await findOpenConversation(trx, values.organizationId, values.contactId)) ??
-    (await createConversation(trx, values, now))
-  );
-}
-
 export async function touchConversation(
   db: Kysely<Database>,
   organizationId: string,

@@ -60,52 +60,6 @@ export interface NewMessage {
   readonly identitySource: IdentityState;
 }
 
-/**
- * Stores a message once: a second insert with the same conversation and client message id
- * returns the stored message instead (a retried send, docs/contract.md: never lose or double a message).
- */
-export async function insertMessage(
-  db: Kysely<Database>,
-  message: NewMessage,
-  now: number,
-): Promise<{ message: ChatMessage; duplicate: boolean }> {
-  if (message.clientMessageId !== null) {
-    const existing = await findByClientId(
-      db,
-      message.organizationId,
-      message.conversationId,
-      message.clientMessageId,
-    );
-    if (existing) return { message: existing, duplicate: true };
-  }
-  const id = message.id ?? newId('msg');
-  const inserted = await db
-    .insertInto('messages')
-    .values({
-      id,
-      organization_id: message.organizationId,
-      conversation_id: message.conversationId,
-      client_message_id: message.clientMessageId,
-      author: message.author,
-      text: message.text,
-      identity_source: message.identitySource,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
-    .returning(COLUMNS)
-    .executeTakeFirst();
-  if (inserted) return { message: toMessage(inserted), duplicate: false };
-  // Lost a race with the same retry on another request: the other one stored it.
-  const stored = await findByClientId(
-    db,
-    message.organizationId,
-    message.conversationId,
-    message.clientMessageId ?? '',
-  );
-  if (!stored) throw new Error('message neither inserted nor found');
-  return { message: stored, duplicate: true };
-}
-
 /** What a message changes on its conversation besides its last activity. */
 export interface ConversationTouch {
   readonly identity?: IdentityState;

@@ -2,6 +2,18 @@ import { readSseEvents } from '../../src/http/sse-parser.js';
 import type { SeededBot } from '../support/test-app.js';
 
 /** What the load saw, for the figures the suite prints. */
+/** The figures of no load at all: where a load starts counting, and a fault run without one. */
+export function noLoad(): LoadFigures {
+  return {
+    acknowledged: 0,
+    unavailable: 0,
+    rateLimited: 0,
+    otherServerErrors: 0,
+    networkErrors: 0,
+    streamReconnects: 0,
+  };
+}
+
 export interface LoadFigures {
   /** Messages the API answered 200 for (each client message id once). */
   acknowledged: number;
@@ -59,14 +71,7 @@ const backoff = (attempt: number) => Math.min(2000, 100 * 2 ** attempt) * (0.5 +
  * 429 or no answer at all is retried, on whichever instance answers).
  */
 export async function startWidgetLoad(options: LoadOptions): Promise<WidgetLoad> {
-  const figures: LoadFigures = {
-    acknowledged: 0,
-    unavailable: 0,
-    rateLimited: 0,
-    otherServerErrors: 0,
-    networkErrors: 0,
-    streamReconnects: 0,
-  };
+  const figures = noLoad();
   const acknowledged: AcknowledgedMessage[] = [];
   const acknowledgedAt: number[] = [];
   const seen = Array.from({ length: options.widgets }, () => new Set<string>());

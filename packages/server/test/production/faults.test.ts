@@ -12,7 +12,7 @@ import { type PrivateRedis, startPrivateRedis } from '../support/private-redis.j
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 import { type SeededBot, seedBot } from '../support/test-app.js';
 import { signHs256 } from '../support/tokens.js';
-import { type LoadFigures, startWidgetLoad, type WidgetLoad } from './fault-load.js';
+import { type LoadFigures, noLoad, startWidgetLoad, type WidgetLoad } from './fault-load.js';
 import { byForm, PROOF, printFigures } from './proof-mode.js';
 
 /**
@@ -347,12 +347,7 @@ describe(`faults: two instances on PostgreSQL and Redis under widget load (${PRO
     assert.equal((await verify(b.url, token(secret))).status, 200);
     report({
       fault: 'secret saved on A',
-      acknowledged: 0,
-      unavailable: 0,
-      rateLimited: 0,
-      otherServerErrors: 0,
-      networkErrors: 0,
-      streamReconnects: 0,
+      ...noLoad(),
       stored: 0,
       lost: 0,
       storedTwice: 0,
