@@ -16,7 +16,7 @@ const CONNECTIONS = 50;
 
 export default {
   id: 'verify-jwt',
-  method: `**verify-jwt**: autocannon, ${CONNECTIONS} connections, ${WARMUP_S} s warm-up then ${DURATION_S} s per round and server, the same valid token; Hilal (\`hilal serve\`, SQLite) against bare \`node:http\` doing the same parse and HMAC check (\`bench/bare-server.mjs\`) and Express 5 + jsonwebtoken (\`bench/express-server.mjs\`).`,
+  method: `**verify-jwt**: autocannon, ${CONNECTIONS} connections, ${WARMUP_S} s warm-up then ${DURATION_S} s per round and server, the same valid token; Hilal (\`hilal serve\`, SQLite) against bare \`node:http\` doing the same parse and HMAC check (\`bench/bare-server.mjs\`), the same check in a bare Fastify 5 route (\`bench/fastify-server.mjs\`: the framework's own floor) and Express 5 + jsonwebtoken (\`bench/express-server.mjs\`).`,
   async run({ rounds, log }) {
     const database = await createDatabase('sqlite');
     try {
@@ -35,6 +35,12 @@ export default {
         {
           name: 'bare',
           server: await startScript('bare', path.join(ROOT, 'bench/bare-server.mjs'), {
+            env: baselineEnv,
+          }),
+        },
+        {
+          name: 'Fastify',
+          server: await startScript('fastify', path.join(ROOT, 'bench/fastify-server.mjs'), {
             env: baselineEnv,
           }),
         },
@@ -76,6 +82,7 @@ export default {
               ...row('bare `node:http` + HMAC', 'bare'),
               goal: { on: 'vs', at: 'least', limit: 0.8 },
             },
+            row('bare Fastify 5 + HMAC, the framework alone (reference)', 'Fastify'),
             row('Express 5 + jsonwebtoken (reference)', 'Express'),
           ],
         };
