@@ -12,7 +12,13 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { visitorSequence } from '../support/chat-visitor.mjs';
 import { cpuMs } from '../support/cpu-time.mjs';
-import { createDatabase, DIALECT_NAMES, QUESTION, seededSub } from '../support/databases.mjs';
+import {
+  createDatabase,
+  DIALECT_NAMES,
+  QUESTION,
+  REDIS_URL,
+  seededSub,
+} from '../support/databases.mjs';
 import { hilalCli, hilalEnv, seedOrganization, startHilal } from '../support/hilal.mjs';
 import { ROOT, startScript } from '../support/processes.mjs';
 import { interleave, knob } from '../support/rounds.mjs';
@@ -24,6 +30,8 @@ const MESSAGES = knob('BENCH_RT_MESSAGES', 60);
 const SESSIONS = 20;
 const LOAD_S = knob('BENCH_LOAD_S', 5);
 const WARMUP_MESSAGES = 20;
+/** BENCH_CHAT_REDIS=1: Hilal runs with `REDIS_URL` (limits and events through Redis), as several instances would. */
+const WITH_REDIS = process.env.BENCH_CHAT_REDIS === '1';
 
 /** Goals from issue 9, per database: round trip ≤ × echo, throughput ≥ × echo. */
 const GOALS = {
@@ -40,7 +48,7 @@ export function chatMeasure(dialect) {
       const database = await createDatabase(dialect);
       const servers = [];
       try {
-        const env = hilalEnv(database);
+        const env = hilalEnv(database, WITH_REDIS ? { REDIS_URL } : {});
         await hilalCli(['migrate'], env);
         const small = await seedOrganization(env, 'Small');
         const large = await seedOrganization(env, 'Large');

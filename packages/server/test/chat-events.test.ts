@@ -98,9 +98,19 @@ describe('live events across instances: two apps on one PostgreSQL database and 
         (event) =>
           event.event === 'message' && JSON.parse(event.data).text === 'sent through instance A',
       );
-      await stream.waitFor(isBotMessage);
+      await stream.waitFor((event) => event.event === 'typing' && !JSON.parse(event.data).typing);
       stream.close();
       assert.equal(JSON.parse(seen.data).identitySource, 'verified');
+      // Through Redis too, in the documented order (docs/widget-api.md).
+      const order = stream.events
+        .filter((event) => event.event !== 'delta')
+        .map((event) => {
+          const data = JSON.parse(event.data);
+          return event.event === 'typing'
+            ? `typing ${data.typing}`
+            : `${event.event} ${data.author}`;
+        });
+      assert.deepEqual(order, ['message visitor', 'typing true', 'message bot', 'typing false']);
     } finally {
       for (const instance of [a, b]) {
         await instance.app.close();

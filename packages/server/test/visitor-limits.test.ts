@@ -161,6 +161,27 @@ describe('limits per visitor hold across instances (PostgreSQL + Redis)', () => 
     await both.a.app.replies.drain();
   });
 
+  it('a verified user limited on A is limited on B in a fresh session, with its Retry-After', async () => {
+    const bot = await seedBot(both.a.services);
+    const token = () =>
+      signHs256(bot.secret ?? '', { sub: 'busy', exp: Math.floor(Date.now() / 1000) + 600 });
+    const onA = new WidgetClient(both.a.app, bot);
+    await onA.verify(token());
+    for (let i = 0; i < MESSAGES_PER_MINUTE; i += 1) {
+      assert.equal((await onA.send(`m${i}`)).statusCode, 200);
+    }
+    // Another family: only the user's key is past the limit.
+    const onB = new WidgetClient(both.b.app, bot);
+    await onB.verify(token());
+    const res = await onB.send('from a second device');
+    assert.equal(res.statusCode, 429);
+    assert.equal(res.json().error, 'rate_limited');
+    const retryAfter = Number(res.headers['retry-after']);
+    assert.ok(retryAfter >= 1 && retryAfter <= 60, String(retryAfter));
+    await both.a.app.replies.drain();
+    await both.b.app.replies.drain();
+  });
+
   it('the stream cap counts streams on both instances', async () => {
     const bot = await seedBot(both.a.services);
     const visitor = new WidgetClient(both.a.app, bot);

@@ -69,16 +69,20 @@ export function findCallerContactId(
 }
 
 /**
- * The caller's contact and its open conversation, if they exist, in one query. `current` says
- * whether the contact already holds what this caller would write (`ensureContact` would not
- * write it).
+ * The caller's contact and its open conversation. `current` says whether the contact already
+ * holds what this caller would write (`ensureContact` would not write it).
  */
+export interface CallerConversation {
+  readonly contact: Contact;
+  readonly conversation: Conversation | undefined;
+  readonly current: boolean;
+}
+
+/** The caller's contact and its open conversation, if they exist, in one query. */
 export async function findCallerConversation(
   db: Kysely<Database>,
   caller: ContactCaller,
-): Promise<
-  { contact: Contact; conversation: Conversation | undefined; current: boolean } | undefined
-> {
+): Promise<CallerConversation | undefined> {
   const wanted = callerContact(caller);
   const found = await findContactWithOpenConversation(db, wanted.key, wanted.by, wanted.value);
   return (

@@ -65,11 +65,11 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   const { db, dialect, store, now } = deps;
 
   async function enforceRate(caller: ChatCaller, nowMs: number): Promise<void> {
-    for (const key of visitorKeys(caller.session)) {
-      const rate = await countPerMinute(store, `chat-messages:${key}`, MESSAGES_PER_MINUTE, nowMs);
-      if (rate.limited) {
-        throw new HilalError('rate_limited', { 'Retry-After': String(rate.retryAfterS) });
-      }
+    // Every key of the visitor in one call: one round trip to Redis (`countPerMinute`).
+    const keys = visitorKeys(caller.session).map((key) => `chat-messages:${key}`);
+    const rate = await countPerMinute(store, keys, MESSAGES_PER_MINUTE, nowMs);
+    if (rate.limited) {
+      throw new HilalError('rate_limited', { 'Retry-After': String(rate.retryAfterS) });
     }
   }
 
@@ -90,7 +90,15 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     async postMessage(caller, input) {
       const text = readMessageText(input.text);
       const nowMs = now();
-      await enforceRate(caller, nowMs);
+      // The rate check (Redis) and the read of the caller's conversation (the database) wait for
+      // each other's round trip only once: both are issued at once, and the check still decides
+      // first (a limited message is refused whatever the read found, and stores nothing).
+      const [rate, read] = await Promise.allSettled([
+        enforceRate(caller, nowMs),
+        findCallerConversation(db, caller),
+      ]);
+      if (rate.status === 'rejected') throw rate.reason;
+      if (read.status === 'rejected') throw read.reason;
       const { organizationId, chatbotId } = caller.session;
       const { contact, conversation, stored } = await storeVisitorMessage(
         db,
@@ -98,14 +106,19 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         caller,
         { clientMessageId: input.clientMessageId, text },
         nowMs,
+        read.value,
       );
       if (stored.duplicate) return stored;
 
-      await publishChatEvent(store, contact.id, { type: 'message', message: stored.message });
-      await publishInboxActivity(store, organizationId, {
-        conversationId: conversation.id,
-        lastActivityAt: nowMs,
-      });
+      // Issued together, the events leave for Redis in one write, and the bot's first event
+      // (typing) follows them on the same connection, so the stream keeps their order.
+      const published = Promise.all([
+        publishChatEvent(store, contact.id, { type: 'message', message: stored.message }),
+        publishInboxActivity(store, organizationId, {
+          conversationId: conversation.id,
+          lastActivityAt: nowMs,
+        }),
+      ]);
       // The bot answers while it has the conversation. Once it is handed to a human, it only
       // acknowledges the follow-up email it asked an unverified visitor for.
       const followUpOnly =
@@ -126,6 +139,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           ...replyIdentity(caller),
         });
       }
+      await published;
       return stored;
     },
 

@@ -55,7 +55,10 @@ export function createReplyService(deps: {
     const { organizationId, chatbotId, conversation, contact } = request;
     const publish = (event: Parameters<typeof publishChatEvent>[2]) =>
       publishChatEvent(store, contact.id, event).catch(() => {});
-    await publish({ type: 'typing', author: 'bot', typing: true });
+    // Nothing waits for an event's round trip to Redis but the end of the reply (`drain`): events
+    // issued in order on the store's one connection reach the stream in that order (typing, the
+    // message, typing off: docs/widget-api.md), and those issued together leave in one write.
+    const published = [publish({ type: 'typing', author: 'bot', typing: true })];
     try {
       const responder = request.followUpOnly ? deps.followUpResponder : deps.responder;
       const [history, knowledge] = await Promise.all([
@@ -102,18 +105,21 @@ export function createReplyService(deps: {
       if (reply.capturedEmail && request.identity !== 'verified') {
         await setContactEmail(db, organizationId, contact.id, reply.capturedEmail, now());
       }
-      await publish({ type: 'message', message });
-      await publishInboxActivity(store, organizationId, {
-        conversationId: conversation.id,
-        lastActivityAt: message.createdAt,
-      });
+      published.push(
+        publish({ type: 'message', message }),
+        publishInboxActivity(store, organizationId, {
+          conversationId: conversation.id,
+          lastActivityAt: message.createdAt,
+        }),
+      );
     } catch (error) {
       log.error(
         { err: error instanceof Error ? { type: error.name, stack: error.stack } : {} },
         'bot reply failed',
       );
     } finally {
-      await publish({ type: 'typing', author: 'bot', typing: false });
+      published.push(publish({ type: 'typing', author: 'bot', typing: false }));
+      await Promise.all(published);
     }
   }
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { ChatCaller } from './chat-auth.js';
-import { findCallerConversation, upsertCallerContact } from './chat-contacts.js';
+import { type CallerConversation, upsertCallerContact } from './chat-contacts.js';
 import type { Contact } from './contacts-repository.js';
 import {
   type Conversation,
@@ -20,7 +20,9 @@ export interface StoredVisitorMessage {
 /**
  * Stores a visitor's message in the caller's open conversation, with the fewest statements that
  * keep it right. Most messages go to an open conversation of a contact that is up to date: one
- * read, then the message and its conversation's touch as one write (`storeMessage`). The first
+ * read (`found`, what `findCallerConversation` read for this caller just before: the chat service
+ * reads it while the rate limit is checked), then the message and its conversation's touch as one
+ * write (`storeMessage`). The first
  * message, or new details, writes the contact first, in a transaction that also opens the
  * conversation: that write holds the contact's row until commit, so two messages at once can
  * never open two conversations.
@@ -31,6 +33,7 @@ export async function storeVisitorMessage(
   caller: ChatCaller,
   input: { clientMessageId: string; text: string },
   now: number,
+  found: CallerConversation | undefined,
 ): Promise<StoredVisitorMessage> {
   const { organizationId, chatbotId } = caller.session;
   const message = (conversationId: string): NewMessage => ({
@@ -43,7 +46,6 @@ export async function storeVisitorMessage(
   });
   const touch = { identity: caller.identity };
 
-  const found = await findCallerConversation(db, caller);
   if (found?.current && found.conversation !== undefined) {
     const { contact, conversation } = found;
     const stored = await storeMessage(db, dialect, message(conversation.id), touch, now);

@@ -28,20 +28,33 @@ export function createMemoryStore(): Store {
     }
   }
 
+  function hitWindow(key: string, nowMs: number, windowMs: number, keep: number): WindowCount {
+    maybeSweep(nowMs);
+    let entry = windows.get(key);
+    if (entry === undefined) {
+      entry = { times: [], windowMs };
+      windows.set(key, entry);
+    }
+    const { times } = entry;
+    const start = times.findIndex((time) => time > nowMs - windowMs);
+    times.splice(0, start === -1 ? times.length : start);
+    times.push(nowMs);
+    if (times.length > keep) times.splice(0, times.length - keep);
+    return { count: times.length, oldestMs: times[0] ?? nowMs };
+  }
+
   return {
     async hitWindow(key, nowMs, windowMs, keep): Promise<WindowCount> {
-      maybeSweep(nowMs);
-      let entry = windows.get(key);
-      if (entry === undefined) {
-        entry = { times: [], windowMs };
-        windows.set(key, entry);
+      return hitWindow(key, nowMs, windowMs, keep);
+    },
+    async hitWindows(keys, nowMs, windowMs, keep): Promise<WindowCount[]> {
+      const counts: WindowCount[] = [];
+      for (const key of keys) {
+        const window = hitWindow(key, nowMs, windowMs, keep);
+        counts.push(window);
+        if (window.count >= keep) break;
       }
-      const { times } = entry;
-      const start = times.findIndex((time) => time > nowMs - windowMs);
-      times.splice(0, start === -1 ? times.length : start);
-      times.push(nowMs);
-      if (times.length > keep) times.splice(0, times.length - keep);
-      return { count: times.length, oldestMs: times[0] ?? nowMs };
+      return counts;
     },
     async peekWindow(key, nowMs, windowMs): Promise<WindowCount> {
       const inWindow = (windows.get(key)?.times ?? []).filter((time) => time > nowMs - windowMs);

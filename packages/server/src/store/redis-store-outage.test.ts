@@ -51,6 +51,10 @@ describe('Store (redis) while Redis is away (README "Operations")', { timeout: 3
       count: 1,
       oldestMs: 1_000_001,
     });
+    assert.deepEqual(await store.hitWindows(['w', 'v'], 1_000_002, 60_000, 10), [
+      { count: 2, oldestMs: 1_000_001 },
+      { count: 1, oldestMs: 1_000_002 },
+    ]);
     assert.equal(await store.acquireLease('l', 'a', 1, 1_000_000, 60_000), true);
     assert.equal(await store.acquireLease('l', 'b', 1, 1_000_000, 60_000), false);
     await store.releaseLease('l', 'a');

@@ -3,19 +3,26 @@ import { Redis } from 'ioredis';
 import { createMemoryStore } from './memory-store.js';
 import type { Store, WindowCount } from './store.js';
 
-// One round trip, atomic: drop what left the window, add this hit, trim to `keep`, count.
-const HIT_WINDOW = `
-local key, now, window, keep, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-redis.call('ZADD', key, now, member)
-local count = redis.call('ZCARD', key)
-if count > keep then
-  redis.call('ZREMRANGEBYRANK', key, 0, count - keep - 1)
-  count = keep
+// One round trip, atomic, for every key in turn: drop what left the window, add this hit, trim to
+// `keep`, count; stop after the first key whose window is full (`Store.hitWindows`).
+const HIT_WINDOWS = `
+local now, window, keep, member = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local counts = {}
+for _, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  redis.call('ZADD', key, now, member)
+  local count = redis.call('ZCARD', key)
+  if count > keep then
+    redis.call('ZREMRANGEBYRANK', key, 0, count - keep - 1)
+    count = keep
+  end
+  redis.call('PEXPIRE', key, window)
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  counts[#counts + 1] = count
+  counts[#counts + 1] = oldest[2]
+  if count >= keep then break end
 end
-redis.call('PEXPIRE', key, window)
-local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-return {count, oldest[2]}
+return counts
 `;
 
 // The same count without recording anything. `from` is the exclusive lower bound, '(' + start.
@@ -126,25 +133,43 @@ export async function createRedisStore(url: string, keyPrefix = 'hilal:'): Promi
     }
   }
 
+  function hitWindows(
+    keys: readonly string[],
+    nowMs: number,
+    windowMs: number,
+    keep: number,
+  ): Promise<WindowCount[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return withFallback(
+      async () => {
+        const member = `${nowMs}:${randomBytes(6).toString('hex')}`;
+        const windowKeys = keys.map((key) => `${keyPrefix}window:${key}`);
+        const result = (await client.eval(
+          HIT_WINDOWS,
+          windowKeys.length,
+          ...windowKeys,
+          nowMs,
+          windowMs,
+          keep,
+          member,
+        )) as Array<number | string>;
+        const counts: WindowCount[] = [];
+        for (let i = 0; i < result.length; i += 2) {
+          counts.push({ count: Number(result[i]), oldestMs: Number(result[i + 1]) });
+        }
+        return counts;
+      },
+      () => local.hitWindows(keys, nowMs, windowMs, keep),
+    );
+  }
+
   return {
-    hitWindow(key, nowMs, windowMs, keep): Promise<WindowCount> {
-      return withFallback(
-        async () => {
-          const member = `${nowMs}:${randomBytes(6).toString('hex')}`;
-          const result = (await client.eval(
-            HIT_WINDOW,
-            1,
-            `${keyPrefix}window:${key}`,
-            nowMs,
-            windowMs,
-            keep,
-            member,
-          )) as [number, string];
-          return { count: Number(result[0]), oldestMs: Number(result[1]) };
-        },
-        () => local.hitWindow(key, nowMs, windowMs, keep),
-      );
+    async hitWindow(key, nowMs, windowMs, keep): Promise<WindowCount> {
+      const [window] = await hitWindows([key], nowMs, windowMs, keep);
+      if (window === undefined) throw new TypeError('a window of one key counted nothing');
+      return window;
     },
+    hitWindows,
     peekWindow(key, nowMs, windowMs): Promise<WindowCount> {
       return withFallback(
         async () => {

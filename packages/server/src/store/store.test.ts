@@ -41,6 +41,24 @@ for (const [name, create] of implementations) {
       assert.deepEqual(await store.hitWindow('c', 5_010, 60_000, 4), { count: 4, oldestMs: 5_007 });
     });
 
+    it('counts several keys in one call, up to the first whose window is full', async () => {
+      const t0 = 1_500_000;
+      const hit = (keys: string[], at: number) => store.hitWindows(keys, at, 60_000, 3);
+      assert.deepEqual(await hit(['x', 'y'], t0), [
+        { count: 1, oldestMs: t0 },
+        { count: 1, oldestMs: t0 },
+      ]);
+      await store.hitWindow('x', t0 + 1, 60_000, 3);
+      // `x` is full (3 of `keep` 3): the hit is counted there, and `y` is left alone.
+      assert.deepEqual(await hit(['x', 'y'], t0 + 2), [{ count: 3, oldestMs: t0 }]);
+      assert.deepEqual(await store.peekWindow('y', t0 + 3, 60_000), { count: 1, oldestMs: t0 });
+      assert.deepEqual(await hit(['z', 'x'], t0 + 4), [
+        { count: 1, oldestMs: t0 + 4 },
+        { count: 3, oldestMs: t0 + 1 },
+      ]);
+      assert.deepEqual(await hit([], t0 + 5), []);
+    });
+
     it('peeks at a window without counting', async () => {
       const t0 = 2_000_000;
       assert.deepEqual(await store.peekWindow('p', t0, 60_000), { count: 0, oldestMs: t0 });

@@ -12,6 +12,18 @@ export interface Store {
    */
   hitWindow(key: string, nowMs: number, windowMs: number, keep: number): Promise<WindowCount>;
   /**
+   * `hitWindow` on each of `keys` in turn, as one call (one round trip to Redis): it stops after
+   * the first key whose window is full (`count` reaches `keep`), leaving the keys after it alone,
+   * as the same calls made one by one and stopped at the first limit passed would. Returns the
+   * counts of the keys it recorded under, in order.
+   */
+  hitWindows(
+    keys: readonly string[],
+    nowMs: number,
+    windowMs: number,
+    keep: number,
+  ): Promise<WindowCount[]>;
+  /**
    * The same count as `hitWindow` without recording an event (a limit checked before the work it
    * guards, e.g. sign-in before hashing). With no events, `count` is 0 and `oldestMs` is `nowMs`.
    */
