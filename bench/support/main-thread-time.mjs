@@ -4,10 +4,22 @@
 // waits for a core); nested tasks are counted once, inside their outer task. The harness's own
 // probes are left out: a measure that polls the page over CDP (`Runtime.evaluate`, until ready)
 // runs each poll as a task on that thread, and a page that takes longer to be ready is polled
-// more often, so they would count against it.
+// more often, so they would count against it. So is the cost of the stack traces DevTools takes
+// for its network log: Playwright's connection has the Network domain on, which names the script
+// stack of every request a page makes, and V8, which compiles without source positions, parses
+// the calling functions again to find them (\`V8.CollectSourcePositions\`: for a request made
+// while a bundle's top level runs, the whole bundle, 3 to 5 ms on this machine). A page without
+// DevTools attached never does that work.
 
-/** Trace categories that hold the top-level tasks and the thread names. */
-export const TRACE_CATEGORIES = ['toplevel', 'disabled-by-default-devtools.timeline'];
+/**
+ * Trace categories that hold the top-level tasks, the thread names, the probes (devtools.timeline)
+ * and the source positions collected for DevTools (v8.compile).
+ */
+export const TRACE_CATEGORIES = [
+  'toplevel',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-v8.compile',
+];
 
 /**
  * Milliseconds of main-thread CPU in `trace` (Chromium's JSON trace). The page's renderer main
@@ -24,29 +36,32 @@ export function mainThreadCpuMs(trace) {
   );
   const tasks = new Map();
   const probes = new Map();
+  const positions = new Map();
+  const add = (map, thread, value) => {
+    if (!map.has(thread)) map.set(thread, []);
+    map.get(thread).push(value);
+  };
   for (const e of events) {
     const thread = `${e.pid}:${e.tid}`;
     if (e.ph !== 'X' || !mains.has(thread)) continue;
-    if (isProbe(e)) {
-      if (!probes.has(thread)) probes.set(thread, []);
-      probes.get(thread).push(e.ts);
-    }
+    if (isProbe(e)) add(probes, thread, e.ts);
+    if (e.name === 'V8.CollectSourcePositions') add(positions, thread, e);
     if (!String(e.cat).split(',').includes('toplevel')) continue;
     if (!tasks.has(thread)) tasks.set(thread, []);
     tasks.get(thread).push(e);
   }
   let busiest = 0;
   for (const [thread, list] of tasks) {
-    if (probes.size > 0 && !probes.has(thread)) continue; // another page's renderer
+    if (probes.size > 0 && !probes.has(thread)) continue; // another renderer
     const probed = probes.get(thread) ?? [];
-    list.sort((a, b) => a.ts - b.ts);
-    let outerEnd = Number.NEGATIVE_INFINITY;
+    const collected = outermost(positions.get(thread) ?? []);
     let total = 0;
-    for (const task of list) {
-      if (task.ts < outerEnd) continue; // inside a task already counted
-      outerEnd = task.ts + (task.dur ?? 0);
-      if (probed.some((ts) => ts >= task.ts && ts <= outerEnd)) continue;
-      total += task.tdur ?? task.dur ?? 0;
+    for (const task of outermost(list)) {
+      const end = task.ts + (task.dur ?? 0);
+      const within = (e) => e.ts >= task.ts && e.ts <= end;
+      if (probed.some((ts) => ts >= task.ts && ts <= end)) continue;
+      total += time(task);
+      for (const e of collected.filter(within)) total -= time(e);
     }
     busiest = Math.max(busiest, total);
   }
@@ -60,3 +75,17 @@ export function mainThreadCpuMs(trace) {
 function isProbe(event) {
   return event.name === 'EvaluateScript' && !event.args?.data?.url;
 }
+
+/** The events of `list` (one thread's) not nested in another of them, in order. */
+function outermost(list) {
+  const sorted = [...list].sort((a, b) => a.ts - b.ts);
+  let end = Number.NEGATIVE_INFINITY;
+  return sorted.filter((e) => {
+    if (e.ts < end) return false;
+    end = e.ts + (e.dur ?? 0);
+    return true;
+  });
+}
+
+/** An event's thread time in microseconds (its wall time if the trace has none). */
+const time = (e) => e.tdur ?? e.dur ?? 0;
