@@ -117,7 +117,12 @@ const squeezed = await minify(bundled, {
   format: { comments: false, ascii_only: true },
 });
 if (squeezed.code === undefined) throw new Error('terser gave no output');
-fs.writeFileSync(outfile, squeezed.code);
+// Nearly every function in the bundle runs while the widget loads. V8 compiles a function lazily
+// by default: pre-parsed when the script loads, parsed again and compiled on the page's main
+// thread at its first call. This comment (V8's explicit compile hints, Chrome 136 on; other
+// engines read a comment) has the whole file compiled eagerly, off the main thread while it
+// streams in (bench widget-load: 3 to 7 ms less main-thread time on load).
+fs.writeFileSync(outfile, `//# allFunctionsCalledOnLoad\n${squeezed.code}`);
 
 typescript('-p', path.join(here, 'tsconfig.test.json'));
 
