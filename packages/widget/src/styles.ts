@@ -3,6 +3,8 @@
 // where the page gives the host element `!important` ones (`* { letter-spacing: 3px !important }`
 // wins over `:host`): `.root` resets them again, where no page selector can reach. Each line
 // ends in `\`, a line continuation: the rules are one line in chat_v3.js, bytes the wire spares.
+// Two sheets: the launcher's, with every page load, and the panel's, with the panel on first
+// open (most visitors never open it; a page load parses and matches fewer rules).
 import { WIDGET_DEFAULTS } from '@hilal/contract/widget-defaults';
 
 export const STYLES = `\
@@ -17,6 +19,12 @@ svg{width:22px;height:22px;fill:none;stroke:currentColor;stroke-width:2;stroke-l
 .launcher{position:relative;width:56px;height:56px;border-radius:50%;background:var(--accent);color:#fff;display:grid;place-items:center;box-shadow:0 4px 14px rgba(0,0,0,.25)}\
 .launcher svg{width:26px;height:26px}\
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#dc2626;color:#fff;font-size:12px;font-weight:600;line-height:20px;text-align:center}\
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}\
+[hidden]{display:none}\
+`;
+
+/** The panel's rules; `[hidden]` again last, over the `display` of `.typing`, `form`, `.meta`…. */
+export const PANEL_STYLES = `\
 .panel{order:-1;width:370px;height:min(600px,calc(100vh - 110px));background:#fff;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.22);display:flex;flex-direction:column;overflow:hidden}\
 .head{background:var(--accent);color:#fff;padding:12px 12px 12px 16px;display:flex;align-items:center;gap:8px}\
 h2{flex:1;margin:0;font-size:16px;font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}\
@@ -46,7 +54,6 @@ textarea:focus{outline:2px solid var(--accent);outline-offset:-1px}\
 .signin{margin:0;padding:18px 10px;border-top:1px solid #e5e7eb;background:#fff;text-align:center;color:#374151}\
 .send{flex:none;width:40px;height:40px;border-radius:10px;background:var(--accent);color:#fff;display:grid;place-items:center}\
 .send svg{width:18px;height:18px}\
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}\
 @media (max-width:480px){.root[data-open]{inset:0}.root[data-open] .panel{width:100%;height:100%;border-radius:0}.root[data-open] .launcher{display:none}}\
 @media (prefers-reduced-motion:reduce){.typing i{animation:none}}\
 [hidden]{display:none}\

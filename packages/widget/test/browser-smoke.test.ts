@@ -252,14 +252,15 @@ describe('chat_v3.js in Chromium', { skip: NO_CHROMIUM }, () => {
         label: launcher?.getAttribute('aria-label'),
         // The page styles every button with padding and every div with display: none.
         padding: launcher ? getComputedStyle(launcher).paddingTop : null,
-        panelHidden: root?.querySelector<HTMLElement>('[role=dialog]')?.hidden,
+        // Built on first open; if there, hidden.
+        panelShown: !(root?.querySelector<HTMLElement>('[role=dialog]')?.hidden ?? true),
         globalStyles: document.querySelectorAll('style').length,
       };
     });
     assert.deepEqual(before, {
       label: 'Open chat',
       padding: '0px',
-      panelHidden: true,
+      panelShown: false,
       globalStyles: 1, // the host page's own
     });
 

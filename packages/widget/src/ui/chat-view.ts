@@ -1,13 +1,14 @@
 // The widget on the page: a host element with an open shadow root holding all the markup and
 // CSS (docs/contract.md §5: no style leaks either way), a launcher, the panel and a live region.
+// The panel is built on first open.
 
 import type { ViewMessage } from '../message-list.js';
-import { STYLES } from '../styles.js';
+import { PANEL_STYLES, STYLES } from '../styles.js';
 import type { Appearance } from '../wire.js';
 import { createComposer } from './composer.js';
 import { h, ICONS, icon } from './dom.js';
 import { createLauncher } from './launcher.js';
-import { createMessageView } from './message-view.js';
+import { createMessageView, type MessageView } from './message-view.js';
 
 export interface ChatViewHandlers {
   readonly onToggle: (open: boolean) => void;
@@ -39,7 +40,126 @@ export function createChatView(handlers: ChatViewHandlers): ChatView {
   host.style.cssText = 'all:initial;display:block';
   const shadow = host.attachShadow({ mode: 'open' });
 
-  const title = h('h2', { id: 'hilal-title' }, 'Chat');
+  // What the panel shows, kept while it is not built: most visitors never open it, so a page
+  // load builds only the launcher and the live region, and the panel's DOM comes on first open.
+  let title = 'Chat';
+  let welcomeText = '';
+  let locked = false;
+  let typingAuthor: 'bot' | 'agent' | null = null;
+  let items: readonly ViewMessage[] = [];
+  let panel: Panel | undefined;
+
+  const isOpen = () => panel !== undefined && !panel.element.hidden;
+  const launcher = createLauncher(() => handlers.onToggle(!isOpen()));
+  const live = h('div', { class: 'sr', 'aria-live': 'polite' });
+  const root = h('div', { class: 'root' }, launcher.element, live);
+  // A constructed sheet is not inline CSS, so a host page's strict CSP (`style-src` without
+  // 'unsafe-inline') does not block it; older browsers get a <style> element.
+  const addStyles = (css: string) => {
+    if ('adoptedStyleSheets' in shadow && 'replaceSync' in CSSStyleSheet.prototype) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
+    } else {
+      root.before(h('style', {}, css));
+    }
+  };
+  shadow.append(root);
+  addStyles(STYLES);
+  launcher.update(false, 0);
+
+  root.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && isOpen()) {
+      event.stopPropagation();
+      handlers.onToggle(false);
+    }
+  });
+
+  const mount = () => document.body.append(host);
+  if (document.body) mount();
+  else document.addEventListener('DOMContentLoaded', mount, { once: true });
+
+  /** The panel, built the first time it is needed, showing what was set before. */
+  function built(): Panel {
+    if (panel) return panel;
+    addStyles(PANEL_STYLES);
+    panel = createPanel(handlers);
+    panel.title.textContent = title;
+    panel.setWelcome(welcomeText);
+    panel.setLocked(locked);
+    panel.setTyping(typingAuthor);
+    panel.messages.render(items);
+    root.prepend(panel.element);
+    launcher.element.setAttribute('aria-controls', PANEL_ID);
+    return panel;
+  }
+
+  return {
+    setOpen(open, unread) {
+      const wasOpen = isOpen();
+      if (open) built().element.hidden = false;
+      else if (panel) panel.element.hidden = true;
+      root.toggleAttribute('data-open', open);
+      launcher.update(open, unread);
+      if (open && !wasOpen && panel) {
+        panel.scrollToEnd();
+        panel.focus();
+      } else if (!open && wasOpen && shadow.activeElement) {
+        // Focus was inside the panel that is now hidden: give it back to the launcher.
+        launcher.element.focus();
+      }
+    },
+    render(next, forceScroll) {
+      items = next;
+      // Hidden, it has no scroll position to keep: opening it scrolls to the end.
+      if (isOpen()) panel?.render(next, forceScroll);
+      else panel?.messages.render(next);
+    },
+    setTyping(author) {
+      typingAuthor = author;
+      panel?.setTyping(author);
+    },
+    announce(text) {
+      live.textContent = text;
+    },
+    applyConfig(config) {
+      title = config.title;
+      if (panel) panel.title.textContent = title;
+      root.dataset.position = config.position;
+      // CSS.supports keeps out anything but a colour, e.g. a url() that would fetch.
+      if (CSS.supports('color', config.color)) root.style.setProperty('--accent', config.color);
+    },
+    setWelcome(text) {
+      welcomeText = text;
+      panel?.setWelcome(text);
+    },
+    setLocked(value) {
+      locked = value;
+      panel?.setLocked(value);
+    },
+    remove() {
+      host.remove();
+    },
+  };
+}
+
+const PANEL_ID = 'hilal-panel';
+
+/** The chat panel: its header, the messages, the typing indicator and the composer. */
+interface Panel {
+  readonly element: HTMLElement;
+  readonly title: HTMLElement;
+  readonly messages: MessageView;
+  render(items: readonly ViewMessage[], forceScroll: boolean): void;
+  setTyping(author: 'bot' | 'agent' | null): void;
+  setWelcome(text: string): void;
+  setLocked(locked: boolean): void;
+  scrollToEnd(): void;
+  focus(): void;
+}
+
+function createPanel(handlers: ChatViewHandlers): Panel {
+  const title = h('h2', { id: 'hilal-title' });
   const close = h(
     'button',
     { type: 'button', class: 'close', 'aria-label': 'Close chat' },
@@ -56,65 +176,23 @@ export function createChatView(handlers: ChatViewHandlers): ChatView {
     { class: 'signin', role: 'status', hidden: true },
     'Please sign in to chat',
   );
-  const panel = h(
+  const element = h(
     'section',
-    {
-      id: 'hilal-panel',
-      class: 'panel',
-      role: 'dialog',
-      'aria-labelledby': 'hilal-title',
-      hidden: true,
-    },
+    { id: PANEL_ID, class: 'panel', role: 'dialog', 'aria-labelledby': 'hilal-title' },
     h('div', { class: 'head' }, title, close),
     body,
     composer.element,
     signIn,
   );
-  const launcher = createLauncher(() => handlers.onToggle(panel.hidden), 'hilal-panel');
-  const live = h('div', { class: 'sr', 'aria-live': 'polite' });
-  const root = h('div', { class: 'root' }, panel, launcher.element, live);
-  // A constructed sheet is not inline CSS, so a host page's strict CSP (`style-src` without
-  // 'unsafe-inline') does not block it; older browsers get a <style> element.
-  if ('adoptedStyleSheets' in shadow && 'replaceSync' in CSSStyleSheet.prototype) {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(STYLES);
-    shadow.adoptedStyleSheets = [sheet];
-  } else {
-    shadow.append(h('style', {}, STYLES));
-  }
-  shadow.append(root);
-  launcher.update(false, 0);
-
   close.addEventListener('click', () => handlers.onToggle(false));
-  root.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && !panel.hidden) {
-      event.stopPropagation();
-      handlers.onToggle(false);
-    }
-  });
-
-  const mount = () => document.body.append(host);
-  if (document.body) mount();
-  else document.addEventListener('DOMContentLoaded', mount, { once: true });
 
   const scrollToEnd = () => {
     body.scrollTop = body.scrollHeight;
   };
-
   return {
-    setOpen(open, unread) {
-      const wasOpen = !panel.hidden;
-      panel.hidden = !open;
-      root.toggleAttribute('data-open', open);
-      launcher.update(open, unread);
-      if (open && !wasOpen) {
-        scrollToEnd();
-        composer.focus();
-      } else if (!open && wasOpen && shadow.activeElement) {
-        // Focus was inside the panel that is now hidden: give it back to the launcher.
-        launcher.element.focus();
-      }
-    },
+    element,
+    title,
+    messages,
     render(items, forceScroll) {
       const atEnd = body.scrollHeight - body.scrollTop - body.clientHeight < 48;
       messages.render(items);
@@ -123,16 +201,7 @@ export function createChatView(handlers: ChatViewHandlers): ChatView {
     setTyping(author) {
       typing.hidden = author === null;
       typingLabel.textContent = author === 'agent' ? 'An agent is typing' : 'The bot is typing';
-      if (author) scrollToEnd();
-    },
-    announce(text) {
-      live.textContent = text;
-    },
-    applyConfig(config) {
-      title.textContent = config.title;
-      root.dataset.position = config.position;
-      // CSS.supports keeps out anything but a colour, e.g. a url() that would fetch.
-      if (CSS.supports('color', config.color)) root.style.setProperty('--accent', config.color);
+      if (author && !element.hidden) scrollToEnd();
     },
     setWelcome(text) {
       welcome.textContent = text;
@@ -142,8 +211,7 @@ export function createChatView(handlers: ChatViewHandlers): ChatView {
       composer.element.hidden = locked;
       signIn.hidden = !locked;
     },
-    remove() {
-      host.remove();
-    },
+    scrollToEnd,
+    focus: composer.focus,
   };
 }

@@ -6,11 +6,11 @@ export interface Launcher {
   update(open: boolean, unread: number): void;
 }
 
-export function createLauncher(onClick: () => void, panelId: string): Launcher {
+export function createLauncher(onClick: () => void): Launcher {
   const badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: true });
   const element = h(
     'button',
-    { type: 'button', class: 'launcher', 'aria-controls': panelId, 'aria-expanded': 'false' },
+    { type: 'button', class: 'launcher', 'aria-expanded': 'false' },
     icon(ICONS.chat),
     badge,
   );
