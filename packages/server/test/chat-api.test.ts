@@ -158,6 +158,11 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(after.json().messages, [], 'the verified history is no longer shown');
       const sent = await user.send('after rotation');
       assert.equal(sent.json().message.identitySource, 'anonymous');
+      // Stored in this browser's own conversation, not in the verified user's.
+      await t.app.replies.drain();
+      const texts = (await user.history()).json().messages.map((m: { text: string }) => m.text);
+      assert.ok(texts.includes('after rotation'), texts.join(' | '));
+      assert.ok(!texts.includes('before rotation'), texts.join(' | '));
     });
 
     it('an expired verified session carries on as anonymous', async () => {
