@@ -98,6 +98,35 @@ for (const dialect of DIALECTS) {
     });
     after(() => t.close());
 
+    // Every index holding `last_activity_at` moves with every message (on PostgreSQL every index
+    // of the table does: the row's new version is never HOT), and every index of `messages` grows.
+    it('a message moves only the indexes the inbox and the open conversation read', async () => {
+      const { db } = t.services;
+      const indexes = async (table: string, column: string) => {
+        const rows =
+          dialect === 'sqlite'
+            ? await sql<{ name: string }>`select distinct il.name as name
+                from pragma_index_list(${table}) il join pragma_index_info(il.name) ii
+                where il.origin = 'c' and (${column} = '' or ii.name = ${column})`.execute(db)
+            : await sql<{ name: string }>`select indexname as name from pg_indexes
+                where tablename = ${table} and indexname not like '%_pkey' and indexname not like '%_key'
+                and (${column} = '' or indexdef like '%' || ${column} || '%')`.execute(db);
+        return rows.rows.map((row) => row.name).sort();
+      };
+      assert.deepEqual(await indexes('conversations', 'last_activity_at'), [
+        'conversations_activity',
+        'conversations_assignee_activity',
+        'conversations_bot_activity',
+        'conversations_contact_org',
+        'conversations_identity_activity',
+        'conversations_status_activity',
+      ]);
+      assert.deepEqual(await indexes('messages', ''), [
+        'messages_client_id',
+        'messages_conversation_seq',
+      ]);
+    });
+
     const stages = [
       ['without statistics', async () => {}],
       [

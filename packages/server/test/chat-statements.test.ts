@@ -14,20 +14,16 @@ const MESSAGE: Array<[string, RegExp]> = [
     /^select .*, exists \(select .* from "widget_session_revocations" .*\) as "revoked" from "chatbots" left join "widget_secrets" as "active" .* left join "widget_secrets" as "pending" /,
   ],
   ['the contact and its open conversation', /^select .* from "contacts" left join "conversations"/],
-  [
-    "the message and its conversation's touch",
-    /^with "stored" as \(insert into "messages".*"touched" as \(update "conversations"/,
-  ],
-  [
-    "the bot's reply and the touch",
-    /^with "stored" as \(insert into "messages".*"touched" as \(update "conversations"/,
-  ],
+  // Its trigger moves the conversation's activity and newest visitor message (migration 008).
+  ['the message', /^insert into "messages"/],
+  ["the bot's reply", /^insert into "messages"/],
 ];
 
 /** An app whose statements are recorded, with a visitor verified on it. */
 async function recordingApp(dialect: TestDialect) {
   let recording = false;
   const statements: string[] = [];
+  const clock = { skewMs: 0 };
   const t = await startTestApp(
     dialect,
     {},
@@ -35,6 +31,7 @@ async function recordingApp(dialect: TestDialect) {
       databaseLog: (event) => {
         if (recording) statements.push(event.query.sql.replace(/\s+/g, ' '));
       },
+      now: () => Date.now() + clock.skewMs,
     },
   );
   const widget = new WidgetClient(t.app, await seedBot(t.services));
@@ -54,7 +51,14 @@ async function recordingApp(dialect: TestDialect) {
       await t.app.replies.drain();
       assert.equal(res.statusCode, 200, res.body);
     });
-  return { t, widget, record, send };
+  /** The caller's conversation as stored: what a message may move. */
+  const conversation = async () =>
+    t.services.db
+      .selectFrom('conversations')
+      .select(['id', 'last_activity_at', 'last_visitor_seq', 'identity', 'status'])
+      .where('id', '=', (await widget.history()).json().conversationId)
+      .executeTakeFirstOrThrow();
+  return { t, widget, clock, record, send, conversation };
 }
 
 describe('the statements of a widget message (postgres)', () => {
@@ -62,9 +66,11 @@ describe('the statements of a widget message (postgres)', () => {
   let widget: WidgetClient;
   let record: (run: () => Promise<void>) => Promise<string[]>;
   let send: (text: string) => Promise<string[]>;
+  let app: Awaited<ReturnType<typeof recordingApp>>;
 
   before(async () => {
-    ({ t, widget, record, send } = await recordingApp('postgres'));
+    app = await recordingApp('postgres');
+    ({ t, widget, record, send } = app);
   });
   after(() => t.close());
 
@@ -99,13 +105,17 @@ describe('the statements of a widget message (postgres)', () => {
   it('a retried message is stored once and leaves the conversation alone', async () => {
     const first = await widget.send('Where is my order?', 'retry-1');
     await t.app.replies.drain();
+    const stored = await app.conversation();
+    // A minute later: a touch would move the activity.
+    app.clock.skewMs += 60_000;
     const list = await record(async () => {
       const again = await widget.send('Where is my order?', 'retry-1');
       assert.equal(again.statusCode, 200);
       assert.equal(again.json().message.id, first.json().message.id);
     });
     assert.match(list.at(-1) ?? '', /^select .* from "messages"/, list.join('\n'));
-    assert.ok(!list.some((s) => /^(insert|update)\b/.test(s)), list.join('\n'));
+    assert.ok(!list.some((s) => /^(update|with)\b/.test(s)), list.join('\n'));
+    assert.deepEqual(await app.conversation(), stored);
   });
 
   it("an agent's reply is one write: the message and the conversation's handover in one statement", async () => {
@@ -136,10 +146,29 @@ describe('the statements of a widget message (postgres)', () => {
 describe('the statements of a widget message (sqlite)', () => {
   let t: TestApp;
   let send: (text: string) => Promise<string[]>;
+  let app: Awaited<ReturnType<typeof recordingApp>>;
   before(async () => {
-    ({ t, send } = await recordingApp('sqlite'));
+    app = await recordingApp('sqlite');
+    ({ t, send } = app);
   });
   after(() => t.close());
+
+  it('a message to the open conversation writes two inserts, no transaction: their trigger moves the conversation', async () => {
+    await send('hello');
+    const before = await app.conversation();
+    app.clock.skewMs += 60_000;
+    const list = await send('thanks');
+    const writes = list.filter((s) => /^(insert|update|delete|begin|commit)\b/.test(s));
+    assert.equal(writes.length, 2, list.join('\n'));
+    for (const write of writes) assert.match(write, /^insert into "messages"/, list.join('\n'));
+    const after = await app.conversation();
+    assert.ok(after.last_activity_at >= before.last_activity_at + 60_000, JSON.stringify(after));
+    assert.ok(after.last_visitor_seq > before.last_visitor_seq, JSON.stringify(after));
+    assert.deepEqual(
+      { identity: after.identity, status: after.status },
+      { identity: before.identity, status: before.status },
+    );
+  });
 
   const SECRETS = /"widget_secrets"/;
   const ONE_READ =

@@ -204,6 +204,10 @@ for (const dialect of DIALECTS) {
       dialect === 'sqlite' ? new RegExp(`SCAN ${BIG}\\b`) : new RegExp(`Seq Scan on ${BIG}\\b`);
     /** The list's own walk of the organization's conversations, newest activity first. */
     const walk = /conversations_\w*activity/;
+    const contactJoin =
+      dialect === 'sqlite'
+        ? /SEARCH conversations USING (COVERING )?INDEX conversations_contact(_org)? \(contact_id=\?/
+        : /Index (Only )?Scan using conversations_contact on conversations/;
     const search =
       dialect === 'sqlite'
         ? /SCAN contacts_search VIRTUAL TABLE INDEX \d+:M/
@@ -276,8 +280,11 @@ for (const dialect of DIALECTS) {
         for (const statement of statements) {
           const text = await queryPlan(t.services.db, dialect, statement);
           assert.doesNotMatch(text, fullScan, `${statement.sql}\n${text}`);
-          if (searching.includes(statement))
+          if (searching.includes(statement)) {
             assert.match(text, search, `${statement.sql}\n${text}`);
+            // The matches' conversations through the narrow `(contact_id)` index (migration 008).
+            assert.match(text, contactJoin, `${statement.sql}\n${text}`);
+          }
           // From the matches, not from the organization's conversations newest first.
           assert.doesNotMatch(text, walk, `${statement.sql}\n${text}`);
         }

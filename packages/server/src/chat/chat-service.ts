@@ -47,8 +47,9 @@ export interface ChatService {
    * not revoked, the bot's row (settings, `knowledge_version`) and its signing secrets, one
    * statement (`chat-caller-read.ts`; on SQLite the secrets come from the signing keys' cache
    * instead while nothing is committed elsewhere); the contact with its open conversation; the
-   * message with its conversation's touch, one statement; and the bot's reply with its touch,
-   * one statement, its knowledge from the bot's index (read again only when `knowledge_version`
+   * message, one INSERT, whose trigger moves its conversation (migration 008; the statement
+   * updates the conversation too only when the identity badge changes); and the bot's reply,
+   * likewise, its knowledge from the bot's index (read again only when `knowledge_version`
    * moved). A first message, or new details, writes the contact, the conversation and the
    * message in one transaction instead.
    */

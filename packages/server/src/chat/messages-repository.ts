@@ -9,7 +9,6 @@ import type {
 } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
 import { newId } from '../ids.js';
-import { touchConversation } from './conversations-repository.js';
 
 /** A message as the widget and the dashboard see it (docs/widget-api.md). */
 export interface ChatMessage {
@@ -60,24 +59,28 @@ export interface NewMessage {
   readonly identitySource: IdentityState;
 }
 
-/** What a message changes on its conversation besides its last activity. */
+/**
+ * What a message changes on its conversation besides its activity, which the database moves
+ * itself (migration 008): only what differs from the conversation's current values.
+ */
 export interface ConversationTouch {
   readonly identity?: IdentityState;
   readonly status?: ConversationStatus;
 }
 
 /**
- * Stores a message and moves its conversation's `last_activity_at` (with `touch`'s changes) as
- * one write: on PostgreSQL one statement, a data-modifying WITH, so one round trip and one
- * commit; on SQLite one transaction (or the caller's). `touch` null: the conversation was just
- * created with these values, and is not written again. A retried send (same conversation and
- * client message id) returns the stored message instead and leaves the conversation alone.
+ * Stores a message. Its insert's trigger moves the conversation's `last_activity_at` (and, for a
+ * visitor's message, `last_visitor_seq`), so a message that changes nothing else is one INSERT.
+ * `changes` are written with the message as one write: on PostgreSQL one statement, a
+ * data-modifying WITH; on SQLite one transaction (or the caller's). A retried send (same
+ * conversation and client message id) returns the stored message instead and leaves the
+ * conversation alone.
  */
 export async function storeMessage(
   db: Kysely<Database>,
   dialect: Dialect,
   message: NewMessage,
-  touch: ConversationTouch | null,
+  changes: ConversationTouch,
   now: number,
 ): Promise<{ message: ChatMessage; duplicate: boolean }> {
   const values = {
@@ -96,18 +99,18 @@ export async function storeMessage(
       .values(values)
       .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
       .returning(COLUMNS);
-
   let inserted: Row | undefined;
-  if (touch === null) {
+  if (changes.identity === undefined && changes.status === undefined) {
     inserted = await insert(db).executeTakeFirst();
   } else if (dialect === 'postgres') {
     inserted = await db
       .with('stored', (trx) => insert(trx))
+      // With the activity, so that the trigger's own update of the row finds nothing to change.
       // Not when the insert stored nothing: a retry leaves the conversation as it was.
       .with('touched', (trx) =>
         trx
           .updateTable('conversations')
-          .set({ last_activity_at: now, ...touch })
+          .set({ ...changes, last_activity_at: now })
           .where(inOrganization('conversations', message.organizationId))
           .where('id', '=', message.conversationId)
           .where(sql<boolean>`exists (select 1 from stored)`)
@@ -117,10 +120,17 @@ export async function storeMessage(
       .selectAll()
       .executeTakeFirst();
   } else {
+    // The insert's trigger has moved the activity already: the update names only the changes,
+    // so that SQLite leaves the indexes of the other columns alone.
     const write = async (trx: Kysely<Database>) => {
       const row = await insert(trx).executeTakeFirst();
       if (row !== undefined) {
-        await touchConversation(trx, message.organizationId, message.conversationId, touch, now);
+        await trx
+          .updateTable('conversations')
+          .set(changes)
+          .where(inOrganization('conversations', message.organizationId))
+          .where('id', '=', message.conversationId)
+          .execute();
       }
       return row;
     };

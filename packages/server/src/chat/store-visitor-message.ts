@@ -21,11 +21,10 @@ export interface StoredVisitorMessage {
  * Stores a visitor's message in the caller's open conversation, with the fewest statements that
  * keep it right. Most messages go to an open conversation of a contact that is up to date: one
  * read (`found`, what `findCallerConversation` read for this caller just before: the chat service
- * reads it while the rate limit is checked), then the message and its conversation's touch as one
- * write (`storeMessage`). The first
- * message, or new details, writes the contact first, in a transaction that also opens the
- * conversation: that write holds the contact's row until commit, so two messages at once can
- * never open two conversations.
+ * reads it while the rate limit is checked), then the message, whose insert moves its
+ * conversation's activity (`storeMessage`). The first message, or new details, writes the
+ * contact first, in a transaction that also opens the conversation: that write holds the
+ * contact's row until commit, so two messages at once can never open two conversations.
  */
 export async function storeVisitorMessage(
   db: Kysely<Database>,
@@ -44,11 +43,21 @@ export async function storeVisitorMessage(
     text: input.text,
     identitySource: caller.identity,
   });
-  const touch = { identity: caller.identity };
+  // The identity badge is written only when it changes (the activity moves with the insert).
+  const changes = (conversation: Conversation | undefined) =>
+    conversation === undefined || conversation.identity === caller.identity
+      ? {}
+      : { identity: caller.identity };
 
   if (found?.current && found.conversation !== undefined) {
     const { contact, conversation } = found;
-    const stored = await storeMessage(db, dialect, message(conversation.id), touch, now);
+    const stored = await storeMessage(
+      db,
+      dialect,
+      message(conversation.id),
+      changes(conversation),
+      now,
+    );
     return { contact, conversation, stored };
   }
   return db.transaction().execute(async (trx) => {
@@ -61,14 +70,8 @@ export async function storeVisitorMessage(
         { organizationId, chatbotId, contactId: contact.id, identity: caller.identity },
         now,
       ));
-    // A conversation created just now already holds the touch's values.
-    const stored = await storeMessage(
-      trx,
-      dialect,
-      message(conversation.id),
-      open ? touch : null,
-      now,
-    );
+    // A conversation created just now already holds the caller's identity.
+    const stored = await storeMessage(trx, dialect, message(conversation.id), changes(open), now);
     return { contact, conversation, stored };
   });
 }

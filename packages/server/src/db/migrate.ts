@@ -6,6 +6,7 @@ import * as inbox from './migrations/004-inbox.js';
 import * as widgetSecurity from './migrations/005-widget-security.js';
 import * as inboxSummary from './migrations/006-inbox-summary.js';
 import * as chatSpeed from './migrations/007-chat-speed.js';
+import * as messageWrites from './migrations/008-message-writes.js';
 
 export interface MigrationContext {
   readonly dialect: 'sqlite' | 'postgres';
@@ -25,6 +26,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, HilalMigration]> = [
   ['005-widget-security', widgetSecurity],
   ['006-inbox-summary', inboxSummary],
   ['007-chat-speed', chatSpeed],
+  ['008-message-writes', messageWrites],
 ];
 
 /** Applies every pending migration; returns the names applied by this call, in order. */
