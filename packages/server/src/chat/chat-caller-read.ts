@@ -1,4 +1,5 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
+import { prepareQueryVariants } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
 import { sessionRevocation, type WidgetSession } from '../identity/widget-sessions.js';
@@ -38,25 +39,58 @@ export async function readChatCaller(
   session: WidgetSession,
   withSecrets: boolean,
 ): Promise<ChatCallerRow | undefined> {
-  const { organizationId, chatbotId } = session;
-  const columns = (eb: ExpressionBuilder<Database, 'chatbots'>) => [
+  const values = {
+    organizationId: session.organizationId,
+    chatbotId: session.chatbotId,
+    sessionId: session.id,
+    familyId: session.familyId,
+  };
+  const family = session.familyId === session.id ? 'first' : 'later';
+  if (withSecrets) {
+    const row = await callerWithSecretsQuery.takeFirst(db, family, values);
+    return row && { ...row, revoked: Boolean(row.revoked), secrets: row };
+  }
+  const row = await callerQuery.takeFirst(db, family, values);
+  return row && { ...row, revoked: Boolean(row.revoked) };
+}
+
+interface CallerValues {
+  readonly organizationId: string;
+  readonly chatbotId: string;
+  readonly sessionId: string;
+  readonly familyId: string;
+}
+
+/**
+ * Whether the session is the first of its family decides the revocation's list of ids
+ * (`sessionRevocation`): one placeholder or two, each its own SQL.
+ */
+type Family = 'first' | 'later';
+
+function callerColumns(db: Kysely<Database>, p: CallerValues, family: Family) {
+  const session = {
+    id: p.sessionId,
+    organizationId: p.organizationId,
+    familyId: family === 'first' ? p.sessionId : p.familyId,
+  };
+  return (eb: ExpressionBuilder<Database, 'chatbots'>) => [
     eb.ref('chatbots.name').as('name'),
     eb.ref('chatbots.knowledge_version').as('knowledgeVersion'),
     // EXISTS is a boolean on PostgreSQL, 0 or 1 on SQLite.
     eb.exists(sessionRevocation(db, session)).as('revoked'),
   ];
-  if (withSecrets) {
-    const row = await selectSigningSecret(db, organizationId, chatbotId)
-      .select(columns)
-      .executeTakeFirst();
-    return row && { ...row, revoked: Boolean(row.revoked), secrets: row };
-  }
-  const row = await db
+}
+
+const callerWithSecretsQuery = prepareQueryVariants(
+  (db: Kysely<Database>, p: CallerValues, family: Family) =>
+    selectSigningSecret(db, p.organizationId, p.chatbotId).select(callerColumns(db, p, family)),
+);
+
+const callerQuery = prepareQueryVariants((db: Kysely<Database>, p: CallerValues, family: Family) =>
+  db
     .selectFrom('chatbots')
     .select('chatbots.settings as settings')
-    .select(columns)
-    .where(inOrganization('chatbots', organizationId))
-    .where('chatbots.id', '=', chatbotId)
-    .executeTakeFirst();
-  return row && { ...row, revoked: Boolean(row.revoked) };
-}
+    .select(callerColumns(db, p, family))
+    .where(inOrganization('chatbots', p.organizationId))
+    .where('chatbots.id', '=', p.chatbotId),
+);

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { prepareQuery, prepareQueryVariants } from '../db/prepared-query.js';
 import type {
   ConversationStatus,
   ConversationsTable,
@@ -31,18 +32,22 @@ export async function findOpenConversation(
   organizationId: string,
   contactId: string,
 ): Promise<Conversation | undefined> {
-  const row = await db
-    .selectFrom('conversations')
-    .select(COLUMNS)
-    .where(inOrganization('conversations', organizationId))
-    .where('contact_id', '=', contactId)
-    .where('status', '!=', 'closed')
-    .orderBy('last_activity_at', 'desc')
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await openConversationQuery.takeFirst(db, { organizationId, contactId });
   return row && toConversation(row);
 }
+
+const openConversationQuery = prepareQuery(
+  (db: Kysely<Database>, p: { organizationId: string; contactId: string }) =>
+    db
+      .selectFrom('conversations')
+      .select(COLUMNS)
+      .where(inOrganization('conversations', p.organizationId))
+      .where('contact_id', '=', p.contactId)
+      .where('status', '!=', 'closed')
+      .orderBy('last_activity_at', 'desc')
+      .orderBy('id')
+      .limit(1),
+);
 
 /**
  * The bot's contact with that `sub` or that browser, and its open conversation (as
@@ -54,38 +59,11 @@ export async function findContactWithOpenConversation(
   by: 'sub' | 'visitor_id',
   value: string,
 ): Promise<{ contact: Contact; conversation: Conversation | undefined } | undefined> {
-  const row = await db
-    .selectFrom('contacts')
-    .leftJoin('conversations as open', (join) =>
-      join.on((eb) =>
-        eb(
-          'open.id',
-          '=',
-          eb
-            .selectFrom('conversations')
-            .select('conversations.id')
-            .where(inOrganization('conversations', key.organizationId))
-            .whereRef('conversations.contact_id', '=', 'contacts.id')
-            .where('conversations.status', '!=', 'closed')
-            .orderBy('conversations.last_activity_at', 'desc')
-            .orderBy('conversations.id')
-            .limit(1),
-        ),
-      ),
-    )
-    .select([
-      'contacts.id',
-      'contacts.kind',
-      'contacts.name',
-      'contacts.email',
-      'open.id as conversation_id',
-      'open.status',
-      'open.identity',
-    ])
-    .where(inOrganization('contacts', key.organizationId))
-    .where('contacts.chatbot_id', '=', key.chatbotId)
-    .where(`contacts.${by}`, '=', value)
-    .executeTakeFirst();
+  const row = await contactWithOpenConversationQuery.takeFirst(db, by, {
+    organizationId: key.organizationId,
+    chatbotId: key.chatbotId,
+    value,
+  });
   if (row === undefined) return undefined;
   const contact: Contact = { id: row.id, kind: row.kind, name: row.name, email: row.email };
   const conversation =
@@ -94,6 +72,45 @@ export async function findContactWithOpenConversation(
       : undefined;
   return { contact, conversation };
 }
+
+const contactWithOpenConversationQuery = prepareQueryVariants(
+  (
+    db: Kysely<Database>,
+    p: { organizationId: string; chatbotId: string; value: string },
+    by: 'sub' | 'visitor_id',
+  ) =>
+    db
+      .selectFrom('contacts')
+      .leftJoin('conversations as open', (join) =>
+        join.on((eb) =>
+          eb(
+            'open.id',
+            '=',
+            eb
+              .selectFrom('conversations')
+              .select('conversations.id')
+              .where(inOrganization('conversations', p.organizationId))
+              .whereRef('conversations.contact_id', '=', 'contacts.id')
+              .where('conversations.status', '!=', 'closed')
+              .orderBy('conversations.last_activity_at', 'desc')
+              .orderBy('conversations.id')
+              .limit(1),
+          ),
+        ),
+      )
+      .select([
+        'contacts.id',
+        'contacts.kind',
+        'contacts.name',
+        'contacts.email',
+        'open.id as conversation_id',
+        'open.status',
+        'open.identity',
+      ])
+      .where(inOrganization('contacts', p.organizationId))
+      .where('contacts.chatbot_id', '=', p.chatbotId)
+      .where(`contacts.${by}`, '=', p.value),
+);
 
 export async function createConversation(
   db: Kysely<Database>,
@@ -106,21 +123,37 @@ export async function createConversation(
     status: 'bot',
     identity: values.identity,
   };
-  await db
-    .insertInto('conversations')
-    .values({
-      id: conversation.id,
-      organization_id: values.organizationId,
-      chatbot_id: values.chatbotId,
-      contact_id: values.contactId,
-      identity: values.identity,
-      status: 'bot',
-      created_at: now,
-      last_activity_at: now,
-    })
-    .execute();
+  await createConversationQuery.execute(db, {
+    ...values,
+    conversationId: conversation.id,
+    now,
+  });
   return conversation;
 }
+
+const createConversationQuery = prepareQuery(
+  (
+    db: Kysely<Database>,
+    p: {
+      conversationId: string;
+      organizationId: string;
+      chatbotId: string;
+      contactId: string;
+      identity: IdentityState;
+      now: number;
+    },
+  ) =>
+    db.insertInto('conversations').values({
+      id: p.conversationId,
+      organization_id: p.organizationId,
+      chatbot_id: p.chatbotId,
+      contact_id: p.contactId,
+      identity: p.identity,
+      status: 'bot',
+      created_at: p.now,
+      last_activity_at: p.now,
+    }),
+);
 
 export async function touchConversation(
   db: Kysely<Database>,
@@ -129,13 +162,56 @@ export async function touchConversation(
   changes: { identity?: IdentityState; status?: ConversationStatus },
   now: number,
 ): Promise<void> {
-  await db
-    .updateTable('conversations')
-    .set({ last_activity_at: now, ...changes })
-    .where(inOrganization('conversations', organizationId))
-    .where('id', '=', conversationId)
-    .execute();
+  await touchConversationQuery.execute(db, touchVariant(changes), {
+    organizationId,
+    conversationId,
+    now,
+    ...changes,
+  });
 }
+
+/** What a touch sets besides `last_activity_at`: each set of columns is SQL of its own. */
+export type TouchVariant = 'activity' | 'identity' | 'status' | 'identity+status';
+
+export interface TouchValues {
+  readonly organizationId: string;
+  readonly conversationId: string;
+  readonly now: number;
+  readonly identity?: IdentityState | undefined;
+  readonly status?: ConversationStatus | undefined;
+}
+
+export function touchVariant(changes: {
+  identity?: IdentityState | undefined;
+  status?: ConversationStatus | undefined;
+}): TouchVariant {
+  if (changes.identity !== undefined) {
+    return changes.status !== undefined ? 'identity+status' : 'identity';
+  }
+  return changes.status !== undefined ? 'status' : 'activity';
+}
+
+/** A touch's SET, of a prepared query's placeholders (`touchVariant` says which columns). */
+export function touchColumns(p: TouchValues, variant: TouchVariant) {
+  return { last_activity_at: p.now, ...changeColumns(p, variant) };
+}
+
+/** The columns a touch changes besides `last_activity_at`, of a prepared query's placeholders. */
+export function changeColumns(p: TouchValues, variant: TouchVariant) {
+  return {
+    ...(variant === 'identity' || variant === 'identity+status' ? { identity: p.identity } : {}),
+    ...(variant === 'status' || variant === 'identity+status' ? { status: p.status } : {}),
+  };
+}
+
+const touchConversationQuery = prepareQueryVariants(
+  (db: Kysely<Database>, p: TouchValues, variant: TouchVariant) =>
+    db
+      .updateTable('conversations')
+      .set(touchColumns(p, variant))
+      .where(inOrganization('conversations', p.organizationId))
+      .where('id', '=', p.conversationId),
+);
 
 /** Moves a browser's conversations to the verified contact that browser just signed in as. */
 export async function moveConversations(

@@ -1,5 +1,6 @@
 import { type Kysely, type QueryCreator, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../db/database.js';
+import { prepareQuery, prepareQueryVariants } from '../db/prepared-query.js';
 import type {
   ConversationStatus,
   Database,
@@ -9,6 +10,12 @@ import type {
 } from '../db/schema.js';
 import { inOrganization } from '../db/tenancy.js';
 import { newId } from '../ids.js';
+import {
+  changeColumns,
+  type TouchValues,
+  type TouchVariant,
+  touchVariant,
+} from './conversations-repository.js';
 
 /** A message as the widget and the dashboard see it (docs/widget-api.md). */
 export interface ChatMessage {
@@ -83,55 +90,22 @@ export async function storeMessage(
   changes: ConversationTouch,
   now: number,
 ): Promise<{ message: ChatMessage; duplicate: boolean }> {
-  const values = {
+  const values: StoreValues = {
+    ...message,
     id: message.id ?? newId('msg'),
-    organization_id: message.organizationId,
-    conversation_id: message.conversationId,
-    client_message_id: message.clientMessageId,
-    author: message.author,
-    text: message.text,
-    identity_source: message.identitySource,
-    created_at: now,
+    now,
+    ...changes,
   };
-  const insert = (trx: QueryCreator<Database>) =>
-    trx
-      .insertInto('messages')
-      .values(values)
-      .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
-      .returning(COLUMNS);
+  const variant = touchVariant(changes);
   let inserted: Row | undefined;
-  if (changes.identity === undefined && changes.status === undefined) {
-    inserted = await insert(db).executeTakeFirst();
+  if (variant === 'activity') {
+    inserted = await insertMessageQuery.takeFirst(db, values);
   } else if (dialect === 'postgres') {
-    inserted = await db
-      .with('stored', (trx) => insert(trx))
-      // With the activity, so that the trigger's own update of the row finds nothing to change.
-      // Not when the insert stored nothing: a retry leaves the conversation as it was.
-      .with('touched', (trx) =>
-        trx
-          .updateTable('conversations')
-          .set({ ...changes, last_activity_at: now })
-          .where(inOrganization('conversations', message.organizationId))
-          .where('id', '=', message.conversationId)
-          .where(sql<boolean>`exists (select 1 from stored)`)
-          .returning('conversations.id'),
-      )
-      .selectFrom('stored')
-      .selectAll()
-      .executeTakeFirst();
+    inserted = await insertAndTouchQuery.takeFirst(db, variant, values);
   } else {
-    // The insert's trigger has moved the activity already: the update names only the changes,
-    // so that SQLite leaves the indexes of the other columns alone.
     const write = async (trx: Kysely<Database>) => {
-      const row = await insert(trx).executeTakeFirst();
-      if (row !== undefined) {
-        await trx
-          .updateTable('conversations')
-          .set(changes)
-          .where(inOrganization('conversations', message.organizationId))
-          .where('id', '=', message.conversationId)
-          .execute();
-      }
+      const row = await insertMessageQuery.takeFirst(trx, values);
+      if (row !== undefined) await changeConversationQuery.execute(trx, variant, values);
       return row;
     };
     inserted = db.isTransaction ? await write(db) : await db.transaction().execute(write);
@@ -146,6 +120,64 @@ export async function storeMessage(
   if (!stored) throw new Error('message neither inserted nor found');
   return { message: stored, duplicate: true };
 }
+
+/** A stored message's values and its conversation's changes, as the prepared queries name them. */
+type StoreValues = Omit<NewMessage, 'id'> & { readonly id: string } & TouchValues;
+
+function insertMessage(db: QueryCreator<Database>, p: StoreValues) {
+  return db
+    .insertInto('messages')
+    .values({
+      id: p.id,
+      organization_id: p.organizationId,
+      conversation_id: p.conversationId,
+      client_message_id: p.clientMessageId,
+      author: p.author,
+      text: p.text,
+      identity_source: p.identitySource,
+      created_at: p.now,
+    })
+    .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
+    .returning(COLUMNS);
+}
+
+const insertMessageQuery = prepareQuery((db: Kysely<Database>, p: StoreValues) =>
+  insertMessage(db, p),
+);
+
+/** PostgreSQL: the insert and the conversation's changes in one statement, a data-modifying WITH. */
+const insertAndTouchQuery = prepareQueryVariants(
+  (db: Kysely<Database>, p: StoreValues, variant: TouchVariant) =>
+    db
+      .with('stored', (trx) => insertMessage(trx, p))
+      // With the activity, so that the trigger's own update of the row finds nothing to change.
+      // Not when the insert stored nothing: a retry leaves the conversation as it was.
+      .with('touched', (trx) =>
+        trx
+          .updateTable('conversations')
+          .set({ ...changeColumns(p, variant), last_activity_at: p.now })
+          .where(inOrganization('conversations', p.organizationId))
+          .where('id', '=', p.conversationId)
+          .where(sql<boolean>`exists (select 1 from stored)`)
+          .returning('conversations.id'),
+      )
+      .selectFrom('stored')
+      .selectAll(),
+);
+
+/**
+ * SQLite: the conversation's changes after the insert, whose trigger has moved the activity
+ * already: the update names only the changes, so that SQLite leaves the indexes of the other
+ * columns alone.
+ */
+const changeConversationQuery = prepareQueryVariants(
+  (db: Kysely<Database>, p: StoreValues, variant: TouchVariant) =>
+    db
+      .updateTable('conversations')
+      .set(changeColumns(p, variant))
+      .where(inOrganization('conversations', p.organizationId))
+      .where('id', '=', p.conversationId),
+);
 
 async function findByClientId(
   db: Kysely<Database>,
@@ -170,14 +202,26 @@ export async function listMessages(
   conversationId: string,
   options: { afterSeq?: number; limit?: number } = {},
 ): Promise<ChatMessage[]> {
-  const rows = await db
-    .selectFrom('messages')
-    .select(COLUMNS)
-    .where(inOrganization('messages', organizationId))
-    .where('conversation_id', '=', conversationId)
-    .where('seq', '>', options.afterSeq ?? 0)
-    .orderBy('seq', 'desc')
-    .limit(options.limit ?? 200)
-    .execute();
+  const rows = await listMessagesQuery.rows(db, {
+    organizationId,
+    conversationId,
+    afterSeq: options.afterSeq ?? 0,
+    limit: options.limit ?? 200,
+  });
   return rows.reverse().map(toMessage);
 }
+
+const listMessagesQuery = prepareQuery(
+  (
+    db: Kysely<Database>,
+    p: { organizationId: string; conversationId: string; afterSeq: number; limit: number },
+  ) =>
+    db
+      .selectFrom('messages')
+      .select(COLUMNS)
+      .where(inOrganization('messages', p.organizationId))
+      .where('conversation_id', '=', p.conversationId)
+      .where('seq', '>', p.afterSeq)
+      .orderBy('seq', 'desc')
+      .limit(p.limit),
+);
