@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, type LogConfig, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { makeExistingFilePrivate, makePrivateDir, makePrivateFile } from './data-dir.js';
+import { withNamedStatements } from './postgres-named-statements.js';
 import { createPostgresPool } from './postgres-pool.js';
 import type { Database } from './schema.js';
 import { cacheStatements } from './statement-cache.js';
@@ -58,7 +59,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = createPostgresPool({ connectionString: url, types: pgTypes, max: 10 });
     const db = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool }),
+      dialect: new PostgresDialect({ pool: withNamedStatements(pool) }),
       ...(log && { log }),
     });
     return { db, dialect: 'postgres', destroy: () => db.destroy() };

@@ -6,6 +6,7 @@ import {
   type QueryNode,
   type QueryResult,
 } from 'kysely';
+import { keepPrepared } from './postgres-named-statements.js';
 
 /**
  * A Kysely query built and compiled once per database, then run with each call's values: the
@@ -152,6 +153,7 @@ function compile(build: (params: Record<string, Placeholder>) => Compilable<unkn
       );
     }
   }
+  keepPrepared(compiled.sql);
   return { compiled, names };
 }
 
