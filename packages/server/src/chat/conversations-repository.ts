@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, QueryCreator, Selectable, UpdateObject } from 'kysely';
 import { prepareQuery, prepareQueryVariants } from '../db/prepared-query.js';
 import type {
   ConversationStatus,
@@ -204,13 +204,25 @@ export function changeColumns(p: TouchValues, variant: TouchVariant) {
   };
 }
 
+/**
+ * The UPDATE of one conversation of the organization, setting `set`: the touch's, and the
+ * changes a message makes (`messages-repository.ts`), each a prepared query of its own.
+ */
+export function updateConversation(
+  db: QueryCreator<Database>,
+  p: Pick<TouchValues, 'organizationId' | 'conversationId'>,
+  set: UpdateObject<Database, 'conversations'>,
+) {
+  return db
+    .updateTable('conversations')
+    .set(set)
+    .where(inOrganization('conversations', p.organizationId))
+    .where('id', '=', p.conversationId);
+}
+
 const touchConversationQuery = prepareQueryVariants(
   (db: Kysely<Database>, p: TouchValues, variant: TouchVariant) =>
-    db
-      .updateTable('conversations')
-      .set(touchColumns(p, variant))
-      .where(inOrganization('conversations', p.organizationId))
-      .where('id', '=', p.conversationId),
+    updateConversation(db, p, touchColumns(p, variant)),
 );
 
 /** Moves a browser's conversations to the verified contact that browser just signed in as. */

@@ -15,6 +15,7 @@ import {
   type TouchValues,
   type TouchVariant,
   touchVariant,
+  updateConversation,
 } from './conversations-repository.js';
 
 /** A message as the widget and the dashboard see it (docs/widget-api.md). */
@@ -172,11 +173,7 @@ const insertAndTouchQuery = prepareQueryVariants(
  */
 const changeConversationQuery = prepareQueryVariants(
   (db: Kysely<Database>, p: StoreValues, variant: TouchVariant) =>
-    db
-      .updateTable('conversations')
-      .set(changeColumns(p, variant))
-      .where(inOrganization('conversations', p.organizationId))
-      .where('id', '=', p.conversationId),
+    updateConversation(db, p, changeColumns(p, variant)),
 );
 
 async function findByClientId(
