@@ -45,6 +45,22 @@ for (const dialect of DIALECTS) {
     });
     after(() => t.close());
 
+    it('a limited message stores nothing, though its conversation is read meanwhile', async () => {
+      const bot = await seedBot(t.services);
+      const visitor = new WidgetClient(t.app, bot);
+      await visitor.startAnonymous();
+      for (let i = 0; i < MESSAGES_PER_MINUTE; i += 1) {
+        assert.equal((await visitor.send(`m${i}`)).statusCode, 200);
+      }
+      assert.equal((await visitor.send('one too many')).statusCode, 429);
+      await t.app.replies.drain();
+      const history = (await visitor.history()).json() as { messages: Array<{ text: string }> };
+      const texts = history.messages.map((message) => message.text);
+      assert.ok(!texts.includes('one too many'));
+      assert.equal(texts.filter((text) => /^m\d+$/.test(text)).length, MESSAGES_PER_MINUTE);
+      clock += 60_000;
+    });
+
     it('a session minted from a rate-limited one is limited too', async () => {
       const bot = await seedBot(t.services);
       const visitor = new WidgetClient(t.app, bot);
